@@ -1,0 +1,24 @@
+//! The database schema of challenger, as ordered migrations: the only place the schema is defined.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_users;
+mod m20261127_000002_create_quotas;
+mod m20261127_000003_create_challenges;
+mod m20261127_000004_create_answers;
+mod m20261127_000005_create_webhook_events;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_users::Migration),
+            Box::new(m20261127_000002_create_quotas::Migration),
+            Box::new(m20261127_000003_create_challenges::Migration),
+            Box::new(m20261127_000004_create_answers::Migration),
+            Box::new(m20261127_000005_create_webhook_events::Migration),
+        ]
+    }
+}

@@ -1,0 +1,350 @@
+//! Challenge operations: generate, history, read one, answer, stats.
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{
+    Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+    types::Example,
+};
+
+use super::Tag;
+use crate::{
+    app::AppState,
+    auth::ClerkAuth,
+    domain::{Answer, Challenge, Difficulty, Tally},
+    error::{ApiResult, documented::*},
+    service::challenges::MAX_PAGE_SIZE,
+};
+
+/// What kind of challenge to generate.
+#[derive(Debug, Object)]
+#[oai(example)]
+pub struct GenerateChallengeRequest {
+    /// How hard the challenge should be.
+    pub difficulty: Difficulty,
+    /// Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
+    #[oai(validator(min_length = 1, max_length = 80))]
+    pub topic: Option<String>,
+}
+
+impl Example for GenerateChallengeRequest {
+    fn example() -> Self {
+        Self {
+            difficulty: Difficulty::Medium,
+            topic: Some("python".into()),
+        }
+    }
+}
+
+/// A multiple-choice coding challenge.
+#[derive(Debug, Object)]
+#[oai(rename = "Challenge", example)]
+pub struct ChallengeResponse {
+    /// Unique id; use it to read or answer the challenge.
+    pub id: i64,
+    pub difficulty: Difficulty,
+    /// The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
+    pub title: String,
+    /// Exactly four answer options, indexed 0 to 3.
+    #[oai(validator(min_items = 4, max_items = 4))]
+    pub options: Vec<String>,
+    /// Index (0–3) of the correct option in `options`.
+    #[oai(validator(minimum(value = "0"), maximum(value = "3")))]
+    pub correct_answer_id: u8,
+    /// Why the correct option is correct.
+    pub explanation: String,
+    /// The topic requested when the challenge was generated, or null.
+    #[oai(nullable)]
+    pub topic: Option<String>,
+    /// When the challenge was generated (RFC 3339, UTC).
+    pub timestamp: DateTime<Utc>,
+}
+
+impl Example for ChallengeResponse {
+    fn example() -> Self {
+        Self {
+            id: 42,
+            difficulty: Difficulty::Easy,
+            title: "What does `print([1, 2, 3, 4, 5][::2])` output in Python?".into(),
+            options: vec![
+                "[1, 3, 5]".into(),
+                "[2, 4]".into(),
+                "[1, 2]".into(),
+                "An IndexError".into(),
+            ],
+            correct_answer_id: 0,
+            explanation: "A slice step of 2 takes every second element starting at index 0.".into(),
+            topic: Some("python".into()),
+            timestamp: DateTime::UNIX_EPOCH,
+        }
+    }
+}
+
+impl From<Challenge> for ChallengeResponse {
+    fn from(c: Challenge) -> Self {
+        Self {
+            id: c.id,
+            difficulty: c.difficulty,
+            title: c.title,
+            options: c.options,
+            correct_answer_id: c.correct_answer_id,
+            explanation: c.explanation,
+            topic: c.topic,
+            timestamp: c.created_at,
+        }
+    }
+}
+
+/// One page of the caller's challenges, newest first.
+#[derive(Debug, Object)]
+#[oai(rename = "ChallengeHistory")]
+pub struct HistoryResponse {
+    pub challenges: Vec<ChallengeResponse>,
+    /// Pass as `before` to get the next (older) page; null on the last page.
+    #[oai(nullable)]
+    pub next_before: Option<i64>,
+}
+
+/// The caller's answer.
+#[derive(Debug, Object)]
+#[oai(example)]
+pub struct AnswerRequest {
+    /// Index (0–3) of the chosen option.
+    #[oai(validator(minimum(value = "0"), maximum(value = "3")))]
+    pub answer_id: u8,
+}
+
+impl Example for AnswerRequest {
+    fn example() -> Self {
+        Self { answer_id: 2 }
+    }
+}
+
+/// The recorded answer to a challenge. Only the first answer counts; later ones return it unchanged.
+#[derive(Debug, Object)]
+#[oai(rename = "AnswerResult")]
+pub struct AnswerResponse {
+    /// Whether the recorded answer is correct.
+    pub correct: bool,
+    /// The recorded (first) answer, 0–3.
+    #[oai(validator(minimum(value = "0"), maximum(value = "3")))]
+    pub selected_answer_id: u8,
+    /// The correct option, 0–3.
+    #[oai(validator(minimum(value = "0"), maximum(value = "3")))]
+    pub correct_answer_id: u8,
+    pub explanation: String,
+    /// When the first answer was recorded (RFC 3339, UTC).
+    pub answered_at: DateTime<Utc>,
+}
+
+impl AnswerResponse {
+    fn new(challenge: Challenge, answer: Answer) -> Self {
+        Self {
+            correct: answer.correct,
+            selected_answer_id: answer.selected_answer_id,
+            correct_answer_id: challenge.correct_answer_id,
+            explanation: challenge.explanation,
+            answered_at: answer.answered_at,
+        }
+    }
+}
+
+/// Counts for a set of challenges.
+#[derive(Debug, Object)]
+pub struct DifficultyStats {
+    /// Challenges generated.
+    pub total_generated: u64,
+    /// Challenges answered.
+    pub total_answered: u64,
+    /// Challenges answered correctly (first answer).
+    pub total_correct: u64,
+    /// `total_correct / total_answered` (0–1), null when nothing is answered yet.
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1")))]
+    pub accuracy: Option<f64>,
+}
+
+impl From<Tally> for DifficultyStats {
+    fn from(t: Tally) -> Self {
+        Self {
+            total_generated: t.generated,
+            total_answered: t.answered,
+            total_correct: t.correct,
+            accuracy: t.accuracy(),
+        }
+    }
+}
+
+/// Per-difficulty breakdown.
+#[derive(Debug, Object)]
+pub struct StatsByDifficulty {
+    pub easy: DifficultyStats,
+    pub medium: DifficultyStats,
+    pub hard: DifficultyStats,
+}
+
+/// The caller's progress.
+#[derive(Debug, Object)]
+#[oai(rename = "Stats")]
+pub struct StatsResponse {
+    pub total_generated: u64,
+    pub total_answered: u64,
+    pub total_correct: u64,
+    /// `total_correct / total_answered` (0–1), null when nothing is answered yet.
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1")))]
+    pub accuracy: Option<f64>,
+    pub by_difficulty: StatsByDifficulty,
+}
+
+fn default_limit() -> u64 {
+    50
+}
+
+pub struct ChallengesApi;
+
+#[OpenApi(tag = "Tag::Challenges")]
+impl ChallengesApi {
+    /// Generate a challenge
+    ///
+    /// Generates a new multiple-choice challenge and stores it in the caller's history. Spends one
+    /// unit of the daily quota; when the generator fails or times out, nothing is stored and no
+    /// quota is spent.
+    #[oai(
+        path = "/api/generate-challenge",
+        method = "post",
+        operation_id = "generateChallenge"
+    )]
+    async fn generate_challenge(
+        &self,
+        state: Data<&AppState>,
+        auth: ClerkAuth,
+        body: Json<GenerateChallengeRequest>,
+    ) -> ApiResult<Json<ChallengeResponse>, { BAD_REQUEST | BODY | UNAUTHORIZED | QUOTA | GENERATOR }>
+    {
+        let topic = body.0.topic.map(|t| t.trim().to_owned());
+        if topic.as_deref() == Some("") {
+            return Err(
+                crate::error::ApiError::BadRequest("topic must not be blank".into()).into(),
+            );
+        }
+        let challenge = state
+            .challenges
+            .generate(&auth.0.id, body.0.difficulty, topic)
+            .await?;
+        Ok(Json(challenge.into()))
+    }
+
+    /// List my challenges
+    ///
+    /// The caller's own challenges, newest first, `limit` at a time. To page, pass the previous
+    /// page's `next_before` as `before`.
+    #[oai(
+        path = "/api/my-history",
+        method = "get",
+        operation_id = "getMyHistory"
+    )]
+    async fn my_history(
+        &self,
+        state: Data<&AppState>,
+        auth: ClerkAuth,
+        /// Page size, 1–100.
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "100"))
+        )]
+        limit: Query<u64>,
+        /// Only challenges with an id lower than this (the previous page's `next_before`).
+        #[oai(validator(minimum(value = "1")))]
+        before: Query<Option<i64>>,
+        /// Only challenges of this difficulty.
+        difficulty: Query<Option<Difficulty>>,
+    ) -> ApiResult<Json<HistoryResponse>, { BAD_REQUEST | UNAUTHORIZED }> {
+        let page = state
+            .challenges
+            .history(
+                &auth.0.id,
+                before.0,
+                difficulty.0,
+                limit.0.min(MAX_PAGE_SIZE),
+            )
+            .await?;
+        Ok(Json(HistoryResponse {
+            challenges: page.challenges.into_iter().map(Into::into).collect(),
+            next_before: page.next_before,
+        }))
+    }
+
+    /// Get one of my challenges
+    #[oai(
+        path = "/api/challenges/:id",
+        method = "get",
+        operation_id = "getChallenge"
+    )]
+    async fn get_challenge(
+        &self,
+        state: Data<&AppState>,
+        auth: ClerkAuth,
+        /// The challenge id.
+        id: Path<i64>,
+    ) -> ApiResult<Json<ChallengeResponse>, { BAD_REQUEST | UNAUTHORIZED | NOT_FOUND }> {
+        Ok(Json(state.challenges.get(&auth.0.id, id.0).await?.into()))
+    }
+
+    /// Answer one of my challenges
+    ///
+    /// Records the caller's first answer and reveals the correct one. Answering again returns
+    /// the recorded first answer unchanged.
+    #[oai(
+        path = "/api/challenges/:id/answer",
+        method = "post",
+        operation_id = "answerChallenge"
+    )]
+    async fn answer_challenge(
+        &self,
+        state: Data<&AppState>,
+        auth: ClerkAuth,
+        /// The challenge id.
+        id: Path<i64>,
+        body: Json<AnswerRequest>,
+    ) -> ApiResult<Json<AnswerResponse>, { BAD_REQUEST | BODY | UNAUTHORIZED | NOT_FOUND }> {
+        let (challenge, answer) = state
+            .challenges
+            .answer(&auth.0.id, id.0, body.0.answer_id)
+            .await?;
+        Ok(Json(AnswerResponse::new(challenge, answer)))
+    }
+
+    /// Get my stats
+    ///
+    /// Totals and accuracy over all of the caller's challenges, and per difficulty.
+    #[oai(path = "/api/stats", method = "get", operation_id = "getStats")]
+    async fn stats(
+        &self,
+        state: Data<&AppState>,
+        auth: ClerkAuth,
+    ) -> ApiResult<Json<StatsResponse>, { UNAUTHORIZED }> {
+        let tallies = state.challenges.stats(&auth.0.id).await?;
+        let of = |difficulty: Difficulty| {
+            tallies
+                .iter()
+                .find(|(d, _)| *d == difficulty)
+                .map(|(_, t)| *t)
+                .unwrap_or_default()
+        };
+        let total = tallies
+            .iter()
+            .fold(Tally::default(), |sum, (_, t)| sum + *t);
+        Ok(Json(StatsResponse {
+            total_generated: total.generated,
+            total_answered: total.answered,
+            total_correct: total.correct,
+            accuracy: total.accuracy(),
+            by_difficulty: StatsByDifficulty {
+                easy: of(Difficulty::Easy).into(),
+                medium: of(Difficulty::Medium).into(),
+                hard: of(Difficulty::Hard).into(),
+            },
+        }))
+    }
+}

@@ -1,0 +1,90 @@
+//! The development issuer's token endpoint (only without a Clerk key).
+
+use std::time::Duration;
+
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, payload::Json, types::Example};
+
+use super::Tag;
+use crate::{
+    app::AppState,
+    domain::Profile,
+    error::{ApiError, ApiResult, documented::*},
+};
+
+/// Who the development token is for.
+#[derive(Debug, Object)]
+#[oai(example)]
+pub struct DevTokenRequest {
+    /// The user id (`sub`), for example `user_dev`.
+    #[oai(validator(min_length = 1, max_length = 128))]
+    pub user_id: String,
+    /// Optional `email` claim.
+    #[oai(validator(max_length = 320))]
+    pub email: Option<String>,
+    /// Optional `username` claim.
+    #[oai(validator(max_length = 128))]
+    pub username: Option<String>,
+    /// Lifetime in seconds (default 3600, at most 7 days).
+    #[oai(validator(minimum(value = "1"), maximum(value = "604800")))]
+    pub ttl_secs: Option<u64>,
+}
+
+impl Example for DevTokenRequest {
+    fn example() -> Self {
+        Self {
+            user_id: "user_dev".into(),
+            email: Some("dev@example.com".into()),
+            username: None,
+            ttl_secs: None,
+        }
+    }
+}
+
+/// A session token from the development issuer.
+#[derive(Debug, Object)]
+pub struct DevTokenResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+}
+
+pub const DEFAULT_DEV_TOKEN_TTL: Duration = Duration::from_secs(3600);
+
+pub struct DevApi;
+
+#[OpenApi(tag = "Tag::Development")]
+impl DevApi {
+    /// Mint a development token
+    ///
+    /// Signs a session token with the local development key. Only exists when neither
+    /// `CLERK_JWT_KEY` nor `CLERK_JWKS_URL` is configured; otherwise 404.
+    #[oai(
+        path = "/api/dev/token",
+        method = "post",
+        operation_id = "createDevToken"
+    )]
+    async fn create_dev_token(
+        &self,
+        state: Data<&AppState>,
+        body: Json<DevTokenRequest>,
+    ) -> ApiResult<Json<DevTokenResponse>, { BAD_REQUEST | BODY | NOT_FOUND }> {
+        let issuer = state.dev_issuer.as_ref().ok_or_else(|| {
+            ApiError::NotFound(
+                "the development issuer is disabled: a Clerk key is configured".into(),
+            )
+        })?;
+        let request = body.0;
+        let profile = Profile {
+            id: request.user_id,
+            email: request.email,
+            username: request.username,
+            ..Profile::default()
+        };
+        let ttl = request
+            .ttl_secs
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_DEV_TOKEN_TTL);
+        let token = issuer.mint(&profile, ttl).map_err(ApiError::Internal)?;
+        Ok(Json(DevTokenResponse { token }))
+    }
+}

@@ -1,0 +1,55 @@
+//! Liveness and readiness probes.
+
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
+
+use super::Tag;
+use crate::{app::AppState, store};
+
+/// Probe result.
+#[derive(Debug, Object)]
+pub struct HealthStatus {
+    /// `ok`, or what is wrong.
+    pub status: String,
+}
+
+#[derive(ApiResponse)]
+enum ReadinessResponse {
+    /// The database answers.
+    #[oai(status = 200)]
+    Ready(Json<HealthStatus>),
+    /// The database does not answer.
+    #[oai(status = 503)]
+    NotReady(Json<HealthStatus>),
+}
+
+pub struct HealthApi;
+
+#[OpenApi(tag = "Tag::Health")]
+impl HealthApi {
+    /// Liveness
+    ///
+    /// 200 while the process runs.
+    #[oai(path = "/healthz", method = "get", operation_id = "getHealth")]
+    async fn healthz(&self) -> Json<HealthStatus> {
+        Json(HealthStatus {
+            status: "ok".into(),
+        })
+    }
+
+    /// Readiness
+    ///
+    /// 200 when the database answers, else 503.
+    #[oai(path = "/readyz", method = "get", operation_id = "getReadiness")]
+    async fn readyz(&self, state: Data<&AppState>) -> ReadinessResponse {
+        if store::ping(&state.db).await {
+            ReadinessResponse::Ready(Json(HealthStatus {
+                status: "ok".into(),
+            }))
+        } else {
+            ReadinessResponse::NotReady(Json(HealthStatus {
+                status: "database unavailable".into(),
+            }))
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The HTTP API: poem-openapi operations and their DTOs. Handlers translate between DTOs and
+//! services; they hold no business rules and build no queries.
+
+mod challenges;
+mod dev;
+mod health;
+mod quota;
+mod webhooks;
+
+use poem_openapi::{OpenApiService, Tags};
+
+pub const API_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Tags)]
+pub enum Tag {
+    /// Generate, read and answer multiple-choice coding challenges.
+    Challenges,
+    /// The caller's daily generation quota.
+    Quota,
+    /// Events pushed by Clerk (through Svix).
+    Webhooks,
+    /// Liveness and readiness probes.
+    Health,
+    /// Local development helpers, available only when no Clerk key is configured.
+    Development,
+}
+
+pub type Api = (
+    challenges::ChallengesApi,
+    quota::QuotaApi,
+    webhooks::WebhooksApi,
+    health::HealthApi,
+    dev::DevApi,
+);
+
+/// The OpenAPI service: the operations, the spec and Swagger UI.
+pub fn service() -> OpenApiService<Api, ()> {
+    let api = (
+        challenges::ChallengesApi,
+        quota::QuotaApi,
+        webhooks::WebhooksApi,
+        health::HealthApi,
+        dev::DevApi,
+    );
+    OpenApiService::new(api, "challenger", API_VERSION)
+        .description(
+            "Backend of a coding-practice app. A learner signed in with Clerk asks for a multiple-choice \
+             coding challenge (easy, medium or hard, optionally on a topic), answers it, and tracks their \
+             history and progress, within a daily quota.\n\n\
+             Every `/api/*` operation except the webhook and the development token takes a Clerk session \
+             token as `Authorization: Bearer <token>`. Every error body is `{\"detail\": \"...\"}`.",
+        )
+        .server("/")
+        .license(poem_openapi::LicenseObject::new("MIT"))
+}
+
+/// The spec as committed at `openapi/openapi.json`.
+pub fn spec_json() -> String {
+    service().spec()
+}

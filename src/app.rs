@@ -1,0 +1,205 @@
+//! Wiring: builds the state and the HTTP app from a [`Config`], and serves it.
+
+use std::{future::Future, path::Path, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use poem::{
+    Endpoint, EndpointExt, Route, Server,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+    middleware::Cors,
+};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    api,
+    auth::{DevIssuer, JwksCache, Keys, SessionCookie, TokenVerifier},
+    config::{Config, GeneratorConfig, KeySource},
+    error::json_error,
+    generator::{BuiltinGenerator, ChallengeGenerator, OpenAiGenerator},
+    middleware::{BodyLimit, RequestLog},
+    service::{
+        challenges::ChallengeService, quotas::QuotaService, users::UserService,
+        webhooks::WebhookService,
+    },
+    store,
+};
+
+/// How often abandoned quota reservations are looked for.
+const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
+/// How long in-flight requests may take to finish after a shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub verifier: Arc<TokenVerifier>,
+    pub users: UserService,
+    pub quotas: QuotaService,
+    pub challenges: ChallengeService,
+    pub webhooks: WebhookService,
+    /// Present only when no Clerk key is configured.
+    pub dev_issuer: Option<Arc<DevIssuer>>,
+}
+
+/// A built application, ready to serve.
+pub struct App {
+    pub state: AppState,
+    jwks: Option<Arc<JwksCache>>,
+}
+
+impl App {
+    /// Connects to the database, applies migrations and builds every service.
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let db = store::connect(&config.database_url)
+            .await
+            .context("connecting to the database")?;
+        store::migrate(&db).await.context("applying migrations")?;
+
+        let (keys, jwks, dev_issuer) = match &config.auth.keys {
+            KeySource::Pem(pem) => (
+                Keys::Static(jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes())?),
+                None,
+                None,
+            ),
+            KeySource::Jwks(url) => {
+                let jwks = Arc::new(JwksCache::new(url.clone())?);
+                (Keys::Jwks(jwks.clone()), Some(jwks), None)
+            }
+            KeySource::Development { key_path } => {
+                let issuer = Arc::new(dev_issuer(config, Path::new(key_path))?);
+                tracing::warn!(
+                    key = %key_path,
+                    "DEVELOPMENT ISSUER ENABLED: no CLERK_JWT_KEY or CLERK_JWKS_URL is set, so tokens signed by a \
+                     local key are trusted and POST /api/dev/token hands them out. Never run like this in production."
+                );
+                (Keys::Static(issuer.decoding_key()), None, Some(issuer))
+            }
+        };
+
+        let generator: Arc<dyn ChallengeGenerator> = match &config.generator {
+            GeneratorConfig::Builtin => Arc::new(BuiltinGenerator::new()?),
+            GeneratorConfig::OpenAi {
+                base_url,
+                api_key,
+                model,
+            } => Arc::new(OpenAiGenerator::new(
+                base_url,
+                api_key.clone(),
+                model.clone(),
+                config.generation_timeout,
+            )?),
+        };
+
+        // A generation makes at most two attempts of `generation_timeout` each.
+        let quotas = QuotaService::new(
+            db.clone(),
+            config.daily_quota,
+            config.generation_timeout * 2,
+        );
+        let users = UserService::new(db.clone(), quotas.clone());
+        let state = AppState {
+            verifier: Arc::new(TokenVerifier::new(keys, &config.auth)),
+            challenges: ChallengeService::new(db.clone(), quotas.clone(), generator),
+            webhooks: WebhookService::new(
+                db.clone(),
+                users.clone(),
+                config.webhook_secret.as_ref().map(|s| s.expose()),
+            )?,
+            users,
+            quotas,
+            dev_issuer,
+            db,
+        };
+        Ok(Self { state, jwks })
+    }
+
+    /// The HTTP endpoint: API, spec, Swagger UI, and the middleware around them.
+    pub fn endpoint(&self, config: &Config) -> impl Endpoint + 'static {
+        let api = api::service();
+        let spec = api.spec_endpoint();
+        let docs = api.swagger_ui();
+        let cors = Cors::new()
+            .allow_origins(config.cors_allowed_origins.iter().map(String::as_str))
+            .allow_methods(["GET", "POST", "OPTIONS"])
+            .allow_headers(["authorization", "content-type", "x-request-id"])
+            .expose_headers(["retry-after", "x-request-id", "www-authenticate"])
+            .max_age(3600);
+        Route::new()
+            .nest("/docs", docs)
+            .at("/openapi.json", spec)
+            .nest("/", api)
+            .with(SessionCookie)
+            .with(BodyLimit)
+            .data(self.state.clone())
+            .catch_all_error(json_error)
+            .with(cors)
+            .catch_all_error(json_error)
+            .with(RequestLog)
+    }
+
+    /// Starts the background tasks: the reservation sweeper and, with a JWKS, its refresher.
+    pub fn spawn_background_tasks(&self) {
+        if let Some(jwks) = &self.jwks {
+            jwks.clone().spawn_refresher();
+        }
+        let quotas = self.state.quotas.clone();
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(SWEEP_INTERVAL);
+            loop {
+                interval.tick().await;
+                match quotas.refund_stale().await {
+                    Ok(0) => {}
+                    Ok(count) => tracing::warn!(
+                        count,
+                        "refunded quota reservations left by a stopped process"
+                    ),
+                    Err(error) => {
+                        tracing::error!(error = %error, "could not sweep quota reservations")
+                    }
+                }
+            }
+        });
+    }
+
+    /// Binds the listener (port 0 picks a free port).
+    pub async fn bind(config: &Config) -> anyhow::Result<TcpAcceptor> {
+        let address = format!("{}:{}", config.host, config.port);
+        TcpListener::bind(address.clone())
+            .into_acceptor()
+            .await
+            .with_context(|| format!("binding {address}"))
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish (bounded).
+    pub async fn serve(
+        self,
+        config: &Config,
+        acceptor: TcpAcceptor,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> anyhow::Result<()> {
+        self.spawn_background_tasks();
+        let endpoint = self.endpoint(config);
+        if let Some(address) = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+        {
+            tracing::info!(%address, "listening");
+        }
+        Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(endpoint, shutdown, Some(SHUTDOWN_GRACE))
+            .await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// The development issuer for `config`, its key created on first use.
+pub fn dev_issuer(config: &Config, key_path: &Path) -> anyhow::Result<DevIssuer> {
+    DevIssuer::load_or_create(
+        key_path,
+        config.auth.issuer.as_deref(),
+        config.auth.authorized_parties.first().map(String::as_str),
+    )
+}

@@ -1,0 +1,105 @@
+//! The values the service works with, independent of storage and of the HTTP API.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The current time at the precision every supported database stores (microseconds), so a
+/// value reads back exactly as it was written.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// How hard a challenge is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, poem_openapi::Enum)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+impl Difficulty {
+    pub const ALL: [Difficulty; 3] = [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Difficulty::Easy => "easy",
+            Difficulty::Medium => "medium",
+            Difficulty::Hard => "hard",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == value)
+    }
+}
+
+/// A stored challenge.
+#[derive(Clone, Debug)]
+pub struct Challenge {
+    pub id: i64,
+    pub difficulty: Difficulty,
+    pub topic: Option<String>,
+    pub title: String,
+    pub options: Vec<String>,
+    pub correct_answer_id: u8,
+    pub explanation: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The first answer a user gave to one of their challenges.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub challenge_id: i64,
+    pub selected_answer_id: u8,
+    pub correct: bool,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// A user's quota as of now.
+#[derive(Clone, Debug)]
+pub struct Quota {
+    pub user_id: String,
+    pub remaining: u32,
+    pub daily_limit: u32,
+    pub last_reset: DateTime<Utc>,
+    pub next_reset: DateTime<Utc>,
+}
+
+/// Counts of generated, answered and correctly answered challenges.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub generated: u64,
+    pub answered: u64,
+    pub correct: u64,
+}
+
+impl std::ops::Add for Tally {
+    type Output = Tally;
+
+    fn add(self, other: Tally) -> Tally {
+        Tally {
+            generated: self.generated + other.generated,
+            answered: self.answered + other.answered,
+            correct: self.correct + other.correct,
+        }
+    }
+}
+
+impl Tally {
+    /// Share of answered challenges answered correctly; `None` before any answer.
+    pub fn accuracy(self) -> Option<f64> {
+        (self.answered > 0).then(|| self.correct as f64 / self.answered as f64)
+    }
+}
+
+/// A user's profile as Clerk describes it (token claims or webhook payload).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub id: String,
+    pub email: Option<String>,
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}

@@ -1,0 +1,245 @@
+//! The offline generator: a bank of original questions compiled into the binary.
+
+use std::collections::HashSet;
+
+use rand::seq::SliceRandom;
+use serde::Deserialize;
+
+use super::{ChallengeGenerator, GeneratedChallenge, GenerationError, GenerationRequest};
+use crate::domain::Difficulty;
+
+const EASY: &str = include_str!("bank/easy.json");
+const MEDIUM: &str = include_str!("bank/medium.json");
+const HARD: &str = include_str!("bank/hard.json");
+
+#[derive(Deserialize)]
+struct BankEntry {
+    key: String,
+    tags: Vec<String>,
+    title: String,
+    options: Vec<String>,
+    correct_answer_id: i64,
+    explanation: String,
+}
+
+struct Question {
+    /// Words of the tags (`hash-maps` gives `hash`, `map`), for topic matching.
+    tag_words: HashSet<String>,
+    challenge: GeneratedChallenge,
+}
+
+pub struct BuiltinGenerator {
+    easy: Vec<Question>,
+    medium: Vec<Question>,
+    hard: Vec<Question>,
+}
+
+impl BuiltinGenerator {
+    /// Loads and validates the bank; an invalid entry is a build defect, reported here.
+    pub fn new() -> anyhow::Result<Self> {
+        Ok(Self {
+            easy: load(EASY)?,
+            medium: load(MEDIUM)?,
+            hard: load(HARD)?,
+        })
+    }
+
+    fn questions(&self, difficulty: Difficulty) -> &[Question] {
+        match difficulty {
+            Difficulty::Easy => &self.easy,
+            Difficulty::Medium => &self.medium,
+            Difficulty::Hard => &self.hard,
+        }
+    }
+
+    /// Picks a question: the best topic match, unseen if possible, else the one seen longest ago.
+    fn pick(&self, request: &GenerationRequest) -> Option<&GeneratedChallenge> {
+        let questions = self.questions(request.difficulty);
+        let topic_words = request.topic.as_deref().map(words).unwrap_or_default();
+        let score = |q: &Question| {
+            topic_words
+                .iter()
+                .filter(|w| q.tag_words.contains(*w))
+                .count()
+        };
+        let best = questions.iter().map(score).max().unwrap_or(0);
+        let candidates: Vec<&Question> = questions.iter().filter(|q| score(q) == best).collect();
+
+        let seen: HashSet<&str> = request.seen_bank_keys.iter().map(String::as_str).collect();
+        let unseen: Vec<&Question> = candidates
+            .iter()
+            .copied()
+            .filter(|q| !seen.contains(key(q)))
+            .collect();
+        if let Some(question) = unseen.choose(&mut rand::thread_rng()) {
+            return Some(&question.challenge);
+        }
+        let last_seen = |q: &Question| request.seen_bank_keys.iter().position(|k| k == key(q));
+        candidates
+            .into_iter()
+            .max_by_key(|q| last_seen(q))
+            .map(|q| &q.challenge)
+    }
+}
+
+#[async_trait::async_trait]
+impl ChallengeGenerator for BuiltinGenerator {
+    async fn generate(
+        &self,
+        request: &GenerationRequest,
+    ) -> Result<GeneratedChallenge, GenerationError> {
+        self.pick(request)
+            .cloned()
+            .ok_or_else(|| GenerationError::Failed(anyhow::anyhow!("the built-in bank is empty")))
+    }
+}
+
+fn key(question: &Question) -> &str {
+    question.challenge.bank_key.as_deref().unwrap_or_default()
+}
+
+fn load(json: &str) -> anyhow::Result<Vec<Question>> {
+    let entries: Vec<BankEntry> = serde_json::from_str(json)?;
+    entries
+        .into_iter()
+        .map(|entry| {
+            let tag_words = entry.tags.iter().flat_map(|tag| words(tag)).collect();
+            let key = entry.key.clone();
+            let challenge = GeneratedChallenge::new(
+                entry.title,
+                entry.options,
+                entry.correct_answer_id,
+                entry.explanation,
+                Some(entry.key),
+            )
+            .map_err(|reason| anyhow::anyhow!("bank question {key}: {reason}"))?;
+            Ok(Question {
+                tag_words,
+                challenge,
+            })
+        })
+        .collect()
+}
+
+/// Lower-case words with a plural `s` dropped, so "Hash maps" matches the tag `hash-map`.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '#' && c != '+')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_lowercase();
+            match w.strip_suffix('s') {
+                Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem.to_owned(),
+                _ => w,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(
+        difficulty: Difficulty,
+        topic: Option<&str>,
+        seen: Vec<String>,
+    ) -> GenerationRequest {
+        GenerationRequest {
+            difficulty,
+            topic: topic.map(str::to_owned),
+            recent_titles: vec![],
+            seen_bank_keys: seen,
+        }
+    }
+
+    #[test]
+    fn the_bank_holds_at_least_fifty_valid_distinct_questions_per_difficulty() {
+        let bank = BuiltinGenerator::new().expect("the bank is valid");
+        let mut keys = HashSet::new();
+        let mut titles = HashSet::new();
+        for difficulty in Difficulty::ALL {
+            let questions = bank.questions(difficulty);
+            assert!(
+                questions.len() >= 50,
+                "{difficulty:?} has {} questions",
+                questions.len()
+            );
+            for q in questions {
+                assert!(keys.insert(key(q).to_owned()), "duplicate key {}", key(q));
+                assert!(
+                    titles.insert(q.challenge.title.clone()),
+                    "duplicate title {}",
+                    q.challenge.title
+                );
+            }
+            let languages: HashSet<&str> = questions
+                .iter()
+                .map(|q| key(q).split('-').next().unwrap_or(""))
+                .collect();
+            assert!(
+                languages.len() >= 4,
+                "{difficulty:?} covers too few languages"
+            );
+        }
+    }
+
+    #[test]
+    fn a_user_sees_every_question_before_any_repeats() {
+        let bank = BuiltinGenerator::new().expect("the bank is valid");
+        let total = bank.questions(Difficulty::Medium).len();
+        let mut seen: Vec<String> = Vec::new();
+        for _ in 0..total {
+            let picked = bank
+                .pick(&request(Difficulty::Medium, None, seen.clone()))
+                .expect("a question");
+            let key = picked.bank_key.clone().expect("bank questions have keys");
+            assert!(
+                !seen.contains(&key),
+                "{key} repeated before the bank was exhausted"
+            );
+            seen.insert(0, key);
+        }
+        // Exhausted: the next one is the question seen longest ago.
+        let next = bank
+            .pick(&request(Difficulty::Medium, None, seen.clone()))
+            .expect("a question");
+        assert_eq!(next.bank_key.as_ref(), seen.last());
+    }
+
+    #[test]
+    fn a_topic_that_matches_tags_is_honoured() {
+        let bank = BuiltinGenerator::new().expect("the bank is valid");
+        for _ in 0..20 {
+            let picked = bank
+                .pick(&request(Difficulty::Easy, Some("Python"), vec![]))
+                .expect("a question");
+            let question = bank
+                .questions(Difficulty::Easy)
+                .iter()
+                .find(|q| q.challenge.bank_key == picked.bank_key)
+                .expect("from the bank");
+            assert!(question.tag_words.contains("python"));
+        }
+    }
+
+    #[test]
+    fn an_unknown_topic_falls_back_to_the_whole_bank() {
+        let bank = BuiltinGenerator::new().expect("the bank is valid");
+        assert!(
+            bank.pick(&request(
+                Difficulty::Hard,
+                Some("underwater basket weaving"),
+                vec![]
+            ))
+            .is_some()
+        );
+    }
+
+    #[test]
+    fn topic_words_ignore_case_and_plurals() {
+        assert_eq!(words("Hash maps"), vec!["hash", "map"]);
+        assert_eq!(words("big-o"), vec!["big", "o"]);
+        assert_eq!(words("C#"), vec!["c#"]);
+        assert_eq!(words("class"), vec!["class"]);
+    }
+}

@@ -1,0 +1,16 @@
+//! challenger: the backend of a Clerk-authenticated coding-practice app.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod generator;
+pub mod middleware;
+pub mod service;
+pub mod store;
+pub mod telemetry;
+
+pub use app::{App, AppState};
+pub use config::Config;

@@ -1,0 +1,107 @@
+//! Cross-cutting HTTP middleware: request ids with access logs, and the body size limit.
+
+use std::time::Instant;
+
+use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, http::StatusCode};
+use tracing::Instrument;
+
+/// The largest request body accepted, on every route.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Rejects bodies over [`MAX_BODY_BYTES`] with 413, whether or not they declare a length.
+pub struct BodyLimit;
+
+impl<E: Endpoint> Middleware<E> for BodyLimit {
+    type Output = BodyLimitEndpoint<E>;
+
+    fn transform(&self, next: E) -> Self::Output {
+        BodyLimitEndpoint(next)
+    }
+}
+
+pub struct BodyLimitEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
+    type Output = E::Output;
+
+    async fn call(&self, mut request: Request) -> poem::Result<Self::Output> {
+        let too_large = || {
+            poem::Error::from_string(
+                "the request body is larger than 1 MiB",
+                StatusCode::PAYLOAD_TOO_LARGE,
+            )
+        };
+        let declared = request
+            .headers()
+            .get(poem::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+            return Err(too_large());
+        }
+        // Chunked bodies carry no length: read at most the limit and refuse the rest.
+        let body = request
+            .take_body()
+            .into_bytes_limit(MAX_BODY_BYTES)
+            .await
+            .map_err(|error| match error {
+                poem::error::ReadBodyError::PayloadTooLarge => too_large(),
+                other => other.into(),
+            })?;
+        request.set_body(Body::from(body));
+        self.0.call(request).await
+    }
+}
+
+/// Gives every request an id (reusing a sane incoming `x-request-id`), runs it in a span carrying
+/// that id, logs one line per request (never headers, so never tokens) and echoes the id.
+pub struct RequestLog;
+
+impl<E: Endpoint> Middleware<E> for RequestLog {
+    type Output = RequestLogEndpoint<E>;
+
+    fn transform(&self, next: E) -> Self::Output {
+        RequestLogEndpoint(next)
+    }
+}
+
+pub struct RequestLogEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for RequestLogEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, request: Request) -> poem::Result<Self::Output> {
+        let request_id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .filter(|id| {
+                !id.is_empty()
+                    && id.len() <= 64
+                    && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+        let span = tracing::info_span!(
+            "request",
+            request_id = %request_id,
+            method = %request.method(),
+            path = %request.uri().path(),
+        );
+        let started = Instant::now();
+        async move {
+            let mut response = match self.0.call(request).await {
+                Ok(output) => output.into_response(),
+                Err(error) => error.into_response(),
+            };
+            let status = response.status().as_u16();
+            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+            tracing::info!(status, latency_ms, "request finished");
+            if let Ok(value) = request_id.parse() {
+                response.headers_mut().insert("x-request-id", value);
+            }
+            Ok(response)
+        }
+        .instrument(span)
+        .await
+    }
+}

@@ -1,0 +1,164 @@
+//! Generating, reading and answering challenges.
+
+use std::sync::Arc;
+
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use super::quotas::{QuotaService, Reservation};
+use crate::{
+    domain::{Answer, Challenge, Difficulty, Tally, now},
+    error::ApiError,
+    generator::{ChallengeGenerator, GenerationError, GenerationRequest, RECENT_TITLES},
+    store::{self, challenges::NewChallenge},
+};
+
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+#[derive(Clone)]
+pub struct ChallengeService {
+    db: DatabaseConnection,
+    quotas: QuotaService,
+    generator: Arc<dyn ChallengeGenerator>,
+}
+
+/// One page of history and the cursor for the next, if any.
+pub struct HistoryPage {
+    pub challenges: Vec<Challenge>,
+    pub next_before: Option<i64>,
+}
+
+impl ChallengeService {
+    pub fn new(
+        db: DatabaseConnection,
+        quotas: QuotaService,
+        generator: Arc<dyn ChallengeGenerator>,
+    ) -> Self {
+        Self {
+            db,
+            quotas,
+            generator,
+        }
+    }
+
+    /// Reserves a quota unit, generates, and stores the challenge with the unit settled; on any
+    /// failure the unit goes back and nothing is stored.
+    pub async fn generate(
+        &self,
+        user_id: &str,
+        difficulty: Difficulty,
+        topic: Option<String>,
+    ) -> Result<Challenge, ApiError> {
+        let reservation = self.quotas.reserve(user_id).await?;
+        // Run to completion even if the client hangs up, so the unit is settled either way
+        // (the challenge then waits in the user's history).
+        let service = self.clone();
+        let task = tokio::spawn(async move {
+            let result = service
+                .generate_reserved(&reservation, difficulty, topic)
+                .await;
+            if result.is_err()
+                && let Err(error) = service.quotas.refund(&reservation).await
+            {
+                tracing::error!(error = %error, reservation = reservation.id, "refund failed; the sweeper will retry");
+            }
+            result
+        });
+        task.await.map_err(|e| ApiError::Internal(e.into()))?
+    }
+
+    async fn generate_reserved(
+        &self,
+        reservation: &Reservation,
+        difficulty: Difficulty,
+        topic: Option<String>,
+    ) -> Result<Challenge, ApiError> {
+        let user_id = reservation.user_id.as_str();
+        let request = GenerationRequest {
+            difficulty,
+            recent_titles: store::challenges::recent_titles(
+                &self.db,
+                user_id,
+                difficulty,
+                RECENT_TITLES,
+            )
+            .await?,
+            seen_bank_keys: store::challenges::seen_bank_keys(&self.db, user_id, difficulty)
+                .await?,
+            topic,
+        };
+        let generated = self
+            .generator
+            .generate(&request)
+            .await
+            .map_err(|error| match error {
+                GenerationError::TimedOut => ApiError::GeneratorTimedOut,
+                GenerationError::Failed(source) => ApiError::GeneratorFailed(source),
+            })?;
+        let txn = self.db.begin().await?;
+        self.quotas.settle(&txn, reservation).await?;
+        let challenge = store::challenges::insert(
+            &txn,
+            NewChallenge {
+                user_id,
+                difficulty,
+                topic: request.topic.as_deref(),
+                generated: &generated,
+                created_at: now(),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(challenge)
+    }
+
+    pub async fn get(&self, user_id: &str, id: i64) -> Result<Challenge, ApiError> {
+        store::challenges::find_owned(&self.db, user_id, id)
+            .await?
+            .ok_or_else(not_found)
+    }
+
+    pub async fn history(
+        &self,
+        user_id: &str,
+        before: Option<i64>,
+        difficulty: Option<Difficulty>,
+        limit: u64,
+    ) -> Result<HistoryPage, ApiError> {
+        let limit = limit.clamp(1, MAX_PAGE_SIZE);
+        // One extra row tells whether another page exists.
+        let mut challenges =
+            store::challenges::page(&self.db, user_id, before, difficulty, limit + 1).await?;
+        let next_before = if challenges.len() as u64 > limit {
+            challenges.truncate(limit as usize);
+            challenges.last().map(|c| c.id)
+        } else {
+            None
+        };
+        Ok(HistoryPage {
+            challenges,
+            next_before,
+        })
+    }
+
+    /// Records the first answer; a repeat returns the recorded one unchanged.
+    pub async fn answer(
+        &self,
+        user_id: &str,
+        id: i64,
+        selected: u8,
+    ) -> Result<(Challenge, Answer), ApiError> {
+        let challenge = self.get(user_id, id).await?;
+        let correct = selected == challenge.correct_answer_id;
+        let answer =
+            store::answers::record_first(&self.db, user_id, id, selected, correct, now()).await?;
+        Ok((challenge, answer))
+    }
+
+    pub async fn stats(&self, user_id: &str) -> Result<Vec<(Difficulty, Tally)>, ApiError> {
+        Ok(store::challenges::tallies(&self.db, user_id).await?)
+    }
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("no challenge with this id belongs to you".into())
+}

@@ -1,0 +1,148 @@
+//! The daily quota: reserve a unit before generating, settle it after.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use crate::{
+    domain::{Quota, now},
+    error::ApiError,
+    store::{self, quotas::Window},
+};
+
+/// The length of a quota window.
+pub const WINDOW: TimeDelta = TimeDelta::hours(24);
+
+/// One unit taken from a user's quota, not yet settled.
+#[derive(Debug)]
+pub struct Reservation {
+    pub id: i64,
+    pub user_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone)]
+pub struct QuotaService {
+    db: DatabaseConnection,
+    daily_limit: u32,
+    /// A reservation older than this was left by a dead process and is refunded.
+    stale_after: Duration,
+}
+
+impl QuotaService {
+    pub fn new(db: DatabaseConnection, daily_limit: u32, stale_after: Duration) -> Self {
+        Self {
+            db,
+            daily_limit,
+            stale_after,
+        }
+    }
+
+    pub fn window(&self, now: DateTime<Utc>) -> Window {
+        Window {
+            now,
+            refill_before: now - WINDOW,
+            daily_limit: self.daily_limit,
+        }
+    }
+
+    /// The user's quota now, refilled first if its window is over.
+    pub async fn current(&self, user_id: &str) -> Result<Quota, ApiError> {
+        let window = self.window(now());
+        let mut row = store::quotas::find(&self.db, user_id).await?;
+        if row
+            .as_ref()
+            .is_some_and(|q| q.last_reset_date <= window.refill_before)
+        {
+            store::quotas::refill_if_due(&self.db, user_id, window).await?;
+            row = store::quotas::find(&self.db, user_id).await?;
+        }
+        let row = row.ok_or_else(deleted)?;
+        Ok(Quota {
+            user_id: row.user_id,
+            remaining: u32::try_from(row.quota_remaining).unwrap_or(0),
+            daily_limit: self.daily_limit,
+            last_reset: row.last_reset_date,
+            next_reset: row.last_reset_date + WINDOW,
+        })
+    }
+
+    /// Takes one unit and records the reservation, in one transaction.
+    pub async fn reserve(&self, user_id: &str) -> Result<Reservation, ApiError> {
+        let window = self.window(now());
+        let txn = self.db.begin().await?;
+        if !store::quotas::take_unit(&txn, user_id, window).await? {
+            txn.rollback().await?;
+            return Err(self.exhausted(user_id).await);
+        }
+        let id = store::quotas::insert_reservation(&txn, user_id, window.now).await?;
+        txn.commit().await?;
+        Ok(Reservation {
+            id,
+            user_id: user_id.to_owned(),
+            created_at: window.now,
+        })
+    }
+
+    /// Settles a reservation inside the caller's transaction, the one that stores what the unit
+    /// paid for. If the sweeper already refunded it (a very slow generation), a unit is taken
+    /// again; if none is left the caller must roll back.
+    pub async fn settle<C: sea_orm::ConnectionTrait>(
+        &self,
+        txn: &C,
+        reservation: &Reservation,
+    ) -> Result<(), ApiError> {
+        if store::quotas::remove_reservation(txn, reservation.id).await? {
+            return Ok(());
+        }
+        if store::quotas::take_unit(txn, &reservation.user_id, self.window(now())).await? {
+            return Ok(());
+        }
+        Err(self.exhausted(&reservation.user_id).await)
+    }
+
+    /// The error for a spent quota, with the whole seconds until it refills.
+    async fn exhausted(&self, user_id: &str) -> ApiError {
+        match self.current(user_id).await {
+            Ok(quota) => {
+                let millis = (quota.next_reset - now()).num_milliseconds().max(1);
+                ApiError::QuotaExceeded {
+                    retry_after_secs: u64::try_from(millis).unwrap_or(1).div_ceil(1000),
+                }
+            }
+            Err(error) => error,
+        }
+    }
+
+    /// Gives the unit back (generation failed). Safe to call twice: only the first refunds.
+    pub async fn refund(&self, reservation: &Reservation) -> Result<(), ApiError> {
+        let txn = self.db.begin().await?;
+        if store::quotas::remove_reservation(&txn, reservation.id).await? {
+            store::quotas::give_back_unit(&txn, &reservation.user_id, reservation.created_at)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Refunds reservations abandoned by processes that died mid-generation.
+    pub async fn refund_stale(&self) -> Result<usize, ApiError> {
+        let cutoff = now() - TimeDelta::from_std(self.stale_after).unwrap_or(TimeDelta::MAX);
+        let stale = store::quotas::stale_reservations(&self.db, cutoff).await?;
+        for row in &stale {
+            let reservation = Reservation {
+                id: row.id,
+                user_id: row.user_id.clone(),
+                created_at: row.created_at,
+            };
+            self.refund(&reservation).await?;
+        }
+        Ok(stale.len())
+    }
+}
+
+/// Every known user has a quota row; none means the user was deleted while their token lives on.
+pub fn deleted() -> ApiError {
+    ApiError::Unauthorized("this user has been deleted".into())
+}

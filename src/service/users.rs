@@ -1,0 +1,81 @@
+//! Users: created on first sight (token) or by Clerk's webhooks, removed for good on deletion.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use moka::sync::Cache;
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use super::quotas::{self, QuotaService};
+use crate::{
+    domain::{Profile, now},
+    error::ApiError,
+    store::{self, users::ProfileSource},
+};
+
+/// How long a process trusts that a user it has seen still exists. Deletions made by this
+/// process take effect at once; ones made by another process sharing the database within this.
+const ACTIVE_USER_TTL: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct UserService {
+    db: DatabaseConnection,
+    quotas: QuotaService,
+    active: Cache<String, ()>,
+}
+
+impl UserService {
+    pub fn new(db: DatabaseConnection, quotas: QuotaService) -> Self {
+        let active = Cache::builder()
+            .max_capacity(100_000)
+            .time_to_live(ACTIVE_USER_TTL)
+            .build();
+        Self { db, quotas, active }
+    }
+
+    /// Makes sure the token's user exists with a quota (a missed `user.created` webhook never
+    /// locks anyone out), and refuses users deleted in Clerk.
+    pub async fn ensure_active(&self, profile: &Profile) -> Result<(), ApiError> {
+        if self.active.contains_key(&profile.id) {
+            return Ok(());
+        }
+        let txn = self.db.begin().await?;
+        if !store::users::upsert(&txn, profile, ProfileSource::Token).await? {
+            txn.rollback().await?;
+            return Err(quotas::deleted());
+        }
+        store::quotas::create_if_missing(&txn, &profile.id, self.quotas.window(now())).await?;
+        txn.commit().await?;
+        self.active.insert(profile.id.clone(), ());
+        Ok(())
+    }
+
+    /// `user.created` / `user.updated`: the profile as of `updated_at`, and a full quota if the
+    /// user has none. Runs in the webhook's transaction.
+    pub async fn apply_profile<C: sea_orm::ConnectionTrait>(
+        &self,
+        txn: &C,
+        profile: &Profile,
+        updated_at: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        if store::users::upsert(txn, profile, ProfileSource::Webhook { updated_at }).await? {
+            store::quotas::create_if_missing(txn, &profile.id, self.quotas.window(now())).await?;
+        }
+        Ok(())
+    }
+
+    /// `user.deleted`: the user and everything they own. Runs in the webhook's transaction.
+    pub async fn delete<C: sea_orm::ConnectionTrait>(
+        &self,
+        txn: &C,
+        user_id: &str,
+    ) -> Result<(), ApiError> {
+        store::users::delete(txn, user_id).await?;
+        Ok(())
+    }
+
+    /// Drops this process's memory that the user exists (after their deletion commits).
+    pub fn forget(&self, user_id: &str) {
+        self.active.invalidate(user_id);
+    }
+}

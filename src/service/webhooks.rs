@@ -1,0 +1,179 @@
+//! Clerk's user webhooks, delivered by Svix: verified, applied once, in one transaction each.
+
+use chrono::{DateTime, TimeZone, Utc};
+use poem::http::HeaderMap;
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use serde::Deserialize;
+use serde_json::Value;
+use svix::webhooks::{Webhook, WebhookError};
+
+use super::users::UserService;
+use crate::{domain::Profile, error::ApiError, store};
+
+/// What happened to a delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Processed,
+    Duplicate,
+    Ignored,
+}
+
+#[derive(Clone)]
+pub struct WebhookService {
+    db: DatabaseConnection,
+    users: UserService,
+    /// `None` when `CLERK_WEBHOOK_SECRET` is not set.
+    verifier: Option<std::sync::Arc<Webhook>>,
+}
+
+/// The envelope of every Clerk event.
+#[derive(Deserialize)]
+struct ClerkEvent {
+    #[serde(rename = "type")]
+    kind: String,
+    data: serde_json::Map<String, Value>,
+    /// Milliseconds since the epoch.
+    timestamp: Option<i64>,
+}
+
+enum Event {
+    Upsert {
+        profile: Profile,
+        updated_at: DateTime<Utc>,
+    },
+    Delete {
+        user_id: String,
+    },
+    Other,
+}
+
+impl WebhookService {
+    pub fn new(
+        db: DatabaseConnection,
+        users: UserService,
+        secret: Option<&str>,
+    ) -> anyhow::Result<Self> {
+        let verifier = secret
+            .map(Webhook::new)
+            .transpose()?
+            .map(std::sync::Arc::new);
+        Ok(Self {
+            db,
+            users,
+            verifier,
+        })
+    }
+
+    /// Verifies the signature over the exact body bytes, then applies the event once.
+    pub async fn receive(&self, headers: &HeaderMap, body: &[u8]) -> Result<Outcome, ApiError> {
+        let verifier = self.verifier.as_ref().ok_or_else(|| {
+            ApiError::Unavailable(
+                "webhooks are not configured: CLERK_WEBHOOK_SECRET is not set".into(),
+            )
+        })?;
+        verifier
+            .verify(body, headers)
+            .map_err(|error| ApiError::BadSignature(signature_problem(&error).into()))?;
+        let delivery_id = headers
+            .get("svix-id")
+            .or_else(|| headers.get("webhook-id"))
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| ApiError::BadSignature("missing svix-id header".into()))?;
+
+        let event: ClerkEvent = serde_json::from_slice(body)
+            .map_err(|e| ApiError::BadRequest(format!("the payload is not a Clerk event: {e}")))?;
+        let kind = event.kind.clone();
+        let event = parse(event)?;
+        if matches!(event, Event::Other) {
+            return Ok(Outcome::Ignored);
+        }
+
+        let txn = self.db.begin().await?;
+        if !store::webhook_events::claim(&txn, delivery_id, &kind).await? {
+            txn.rollback().await?;
+            return Ok(Outcome::Duplicate);
+        }
+        match &event {
+            Event::Upsert {
+                profile,
+                updated_at,
+            } => self.users.apply_profile(&txn, profile, *updated_at).await?,
+            Event::Delete { user_id } => self.users.delete(&txn, user_id).await?,
+            Event::Other => {}
+        }
+        txn.commit().await?;
+        if let Event::Delete { user_id } = &event {
+            self.users.forget(user_id);
+        }
+        tracing::info!(event = %kind, delivery = %delivery_id, "webhook applied");
+        Ok(Outcome::Processed)
+    }
+}
+
+fn signature_problem(error: &WebhookError) -> &'static str {
+    match error {
+        WebhookError::MissingHeader(_) => {
+            "missing svix-id, svix-timestamp or svix-signature header"
+        }
+        WebhookError::InvalidHeader(_) | WebhookError::InvalidTimestamp => "malformed svix headers",
+        WebhookError::TimestampTooOldError | WebhookError::FutureTimestampError => {
+            "the svix-timestamp is outside the 5-minute tolerance"
+        }
+        _ => "the webhook signature does not match",
+    }
+}
+
+fn parse(event: ClerkEvent) -> Result<Event, ApiError> {
+    let ClerkEvent {
+        kind,
+        data,
+        timestamp,
+    } = event;
+    let user_id = || -> Result<String, ApiError> {
+        match data.get("id").and_then(Value::as_str).map(str::trim) {
+            Some(id) if !id.is_empty() => Ok(id.to_owned()),
+            _ => Err(ApiError::BadRequest(format!(
+                "{kind} event without a user id in data.id"
+            ))),
+        }
+    };
+    match kind.as_str() {
+        "user.created" | "user.updated" => {
+            let text = |field: &str| data.get(field).and_then(Value::as_str).map(str::to_owned);
+            let updated_at = data
+                .get("updated_at")
+                .and_then(Value::as_i64)
+                .or(timestamp)
+                .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+                .unwrap_or_else(Utc::now);
+            Ok(Event::Upsert {
+                profile: Profile {
+                    id: user_id()?,
+                    email: primary_email(&data),
+                    username: text("username"),
+                    first_name: text("first_name"),
+                    last_name: text("last_name"),
+                },
+                updated_at,
+            })
+        }
+        "user.deleted" => Ok(Event::Delete {
+            user_id: user_id()?,
+        }),
+        _ => Ok(Event::Other),
+    }
+}
+
+/// The address whose id is `primary_email_address_id`, else the first one.
+fn primary_email(data: &serde_json::Map<String, Value>) -> Option<String> {
+    let addresses = data.get("email_addresses")?.as_array()?;
+    let primary_id = data.get("primary_email_address_id").and_then(Value::as_str);
+    let primary = addresses
+        .iter()
+        .find(|a| primary_id.is_some() && a.get("id").and_then(Value::as_str) == primary_id)
+        .or_else(|| addresses.first())?;
+    primary
+        .get("email_address")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}

@@ -1,0 +1,210 @@
+//! Challenges: insert, lookups, history pages and per-difficulty tallies.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationDef,
+    sea_query::{Alias, Expr, ExprTrait},
+};
+
+use super::entity::{answers, challenges};
+use crate::domain::{Challenge, Difficulty, Tally};
+use crate::generator::GeneratedChallenge;
+
+pub struct NewChallenge<'a> {
+    pub user_id: &'a str,
+    pub difficulty: Difficulty,
+    pub topic: Option<&'a str>,
+    pub generated: &'a GeneratedChallenge,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result<Challenge, DbErr> {
+    let generated = new.generated;
+    let options =
+        serde_json::to_string(&generated.options).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let row = challenges::ActiveModel {
+        user_id: Set(new.user_id.to_owned()),
+        difficulty: Set(new.difficulty.as_str().to_owned()),
+        topic: Set(new.topic.map(str::to_owned)),
+        title: Set(generated.title.clone()),
+        options: Set(options),
+        correct_answer_id: Set(i32::from(generated.correct_answer_id)),
+        explanation: Set(generated.explanation.clone()),
+        bank_key: Set(generated.bank_key.clone()),
+        created_at: Set(new.created_at),
+        ..Default::default()
+    };
+    let id = challenges::Entity::insert(row)
+        .exec(db)
+        .await?
+        .last_insert_id;
+    Ok(Challenge {
+        id,
+        difficulty: new.difficulty,
+        topic: new.topic.map(str::to_owned),
+        title: generated.title.clone(),
+        options: generated.options.to_vec(),
+        correct_answer_id: generated.correct_answer_id,
+        explanation: generated.explanation.clone(),
+        created_at: new.created_at,
+    })
+}
+
+/// The challenge `id` if it belongs to `user_id`.
+pub async fn find_owned<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    id: i64,
+) -> Result<Option<Challenge>, DbErr> {
+    challenges::Entity::find_by_id(id)
+        .filter(challenges::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// One page of a user's challenges, newest first, strictly older than `before`.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    before: Option<i64>,
+    difficulty: Option<Difficulty>,
+    limit: u64,
+) -> Result<Vec<Challenge>, DbErr> {
+    let mut query = challenges::Entity::find().filter(challenges::Column::UserId.eq(user_id));
+    if let Some(before) = before {
+        query = query.filter(challenges::Column::Id.lt(before));
+    }
+    if let Some(difficulty) = difficulty {
+        query = query.filter(challenges::Column::Difficulty.eq(difficulty.as_str()));
+    }
+    query
+        .order_by_desc(challenges::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// Titles of the user's latest challenges of a difficulty, newest first.
+pub async fn recent_titles<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    difficulty: Difficulty,
+    limit: u64,
+) -> Result<Vec<String>, DbErr> {
+    challenges::Entity::find()
+        .select_only()
+        .column(challenges::Column::Title)
+        .filter(challenges::Column::UserId.eq(user_id))
+        .filter(challenges::Column::Difficulty.eq(difficulty.as_str()))
+        .order_by_desc(challenges::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Bank keys the user has already been given at a difficulty, most recently seen first.
+pub async fn seen_bank_keys<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    difficulty: Difficulty,
+) -> Result<Vec<String>, DbErr> {
+    challenges::Entity::find()
+        .select_only()
+        .column(challenges::Column::BankKey)
+        .filter(challenges::Column::UserId.eq(user_id))
+        .filter(challenges::Column::Difficulty.eq(difficulty.as_str()))
+        .filter(challenges::Column::BankKey.is_not_null())
+        .order_by_desc(challenges::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+#[derive(FromQueryResult)]
+struct TallyRow {
+    difficulty: String,
+    generated: i64,
+    answered: i64,
+    correct: i64,
+}
+
+/// Generated / answered / correct counts per difficulty for one user.
+pub async fn tallies<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+) -> Result<Vec<(Difficulty, Tally)>, DbErr> {
+    let answer = Alias::new("a");
+    let rows = challenges::Entity::find()
+        .select_only()
+        .column(challenges::Column::Difficulty)
+        .column_as(
+            Expr::col((challenges::Entity, challenges::Column::Id)).count(),
+            "generated",
+        )
+        .column_as(
+            Expr::col((answer.clone(), answers::Column::ChallengeId)).count(),
+            "answered",
+        )
+        .column_as(
+            Expr::case(
+                Expr::col((answer.clone(), answers::Column::Correct)).eq(true),
+                Expr::val(1),
+            )
+            .count(),
+            "correct",
+        )
+        .join_as(JoinType::LeftJoin, answers_relation(), answer)
+        .filter(challenges::Column::UserId.eq(user_id))
+        .group_by(challenges::Column::Difficulty)
+        .into_model::<TallyRow>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let difficulty = Difficulty::parse(&row.difficulty)?;
+            let count = |n: i64| u64::try_from(n).unwrap_or(0);
+            Some((
+                difficulty,
+                Tally {
+                    generated: count(row.generated),
+                    answered: count(row.answered),
+                    correct: count(row.correct),
+                },
+            ))
+        })
+        .collect())
+}
+
+fn answers_relation() -> RelationDef {
+    challenges::Entity::belongs_to(answers::Entity)
+        .from(challenges::Column::Id)
+        .to(answers::Column::ChallengeId)
+        .into()
+}
+
+fn to_domain(row: challenges::Model) -> Result<Challenge, DbErr> {
+    let options: Vec<String> =
+        serde_json::from_str(&row.options).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let difficulty = Difficulty::parse(&row.difficulty)
+        .ok_or_else(|| DbErr::Custom(format!("unknown difficulty {:?}", row.difficulty)))?;
+    Ok(Challenge {
+        id: row.id,
+        difficulty,
+        topic: row.topic,
+        title: row.title,
+        options,
+        correct_answer_id: u8::try_from(row.correct_answer_id)
+            .map_err(|e| DbErr::Custom(e.to_string()))?,
+        explanation: row.explanation,
+        created_at: row.created_at,
+    })
+}

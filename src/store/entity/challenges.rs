@@ -1,0 +1,24 @@
+//! A challenge generated for a user.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "challenges")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub user_id: String,
+    pub difficulty: String,
+    pub topic: Option<String>,
+    pub title: String,
+    /// The four options, as a JSON array of strings.
+    pub options: String,
+    pub correct_answer_id: i32,
+    pub explanation: String,
+    /// The built-in bank key, so the bank can avoid repeats.
+    pub bank_key: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,143 @@
+//! Users and the ids of deleted users.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    sea_query::{Expr, OnConflict, Query},
+};
+
+use super::entity::{answers, challenges, deleted_users, quota_reservations, quotas, users};
+use crate::domain::{Profile, now};
+
+/// How a profile write treats the stored row.
+pub enum ProfileSource {
+    /// Token claims: fill in what the claims carry, keep the rest.
+    Token,
+    /// A Clerk webhook, authoritative as of `updated_at`: older events never overwrite newer ones.
+    Webhook { updated_at: DateTime<Utc> },
+}
+
+/// Creates or updates the user unless the id was deleted. Returns false for a deleted id.
+pub async fn upsert<C: ConnectionTrait>(
+    db: &C,
+    profile: &Profile,
+    source: ProfileSource,
+) -> Result<bool, DbErr> {
+    let now = now();
+    let version = match source {
+        ProfileSource::Token => now,
+        ProfileSource::Webhook { updated_at } => updated_at,
+    };
+    let not_deleted = Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(deleted_users::Entity)
+            .and_where(Expr::col(deleted_users::Column::Id).eq(profile.id.as_str()))
+            .to_owned(),
+    )
+    .not();
+    let values = Query::select()
+        .exprs([
+            Expr::val(profile.id.as_str()),
+            Expr::val(profile.email.clone()),
+            Expr::val(profile.username.clone()),
+            Expr::val(profile.first_name.clone()),
+            Expr::val(profile.last_name.clone()),
+            Expr::val(now),
+            Expr::val(version),
+        ])
+        .and_where(not_deleted)
+        .to_owned();
+
+    use users::Column as C;
+    let mut on_conflict = OnConflict::column(C::Id);
+    match source {
+        ProfileSource::Token => on_conflict.values([
+            (
+                C::Email,
+                Expr::cust("COALESCE(excluded.email, users.email)"),
+            ),
+            (
+                C::Username,
+                Expr::cust("COALESCE(excluded.username, users.username)"),
+            ),
+        ]),
+        ProfileSource::Webhook { .. } => on_conflict
+            .update_columns([
+                C::Email,
+                C::Username,
+                C::FirstName,
+                C::LastName,
+                C::UpdatedAt,
+            ])
+            .action_and_where(
+                Expr::col((users::Entity, C::UpdatedAt)).lte(Expr::cust("excluded.updated_at")),
+            ),
+    };
+    let insert = Query::insert()
+        .into_table(users::Entity)
+        .columns([
+            C::Id,
+            C::Email,
+            C::Username,
+            C::FirstName,
+            C::LastName,
+            C::CreatedAt,
+            C::UpdatedAt,
+        ])
+        .select_from(values)
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .on_conflict(on_conflict)
+        .to_owned();
+    db.execute(&insert).await?;
+    Ok(!is_deleted(db, &profile.id).await?)
+}
+
+pub async fn is_deleted<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<bool, DbErr> {
+    Ok(deleted_users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Removes the user and everything they own, and remembers the id as deleted.
+pub async fn delete<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<(), DbErr> {
+    let tombstone = deleted_users::ActiveModel {
+        id: sea_orm::Set(user_id.to_owned()),
+        deleted_at: sea_orm::Set(now()),
+    };
+    deleted_users::Entity::insert(tombstone)
+        .on_conflict(
+            OnConflict::column(deleted_users::Column::Id)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    // Explicit deletes, children first, rather than trusting every connection to enforce cascades.
+    answers::Entity::delete_many()
+        .filter(answers::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    challenges::Entity::delete_many()
+        .filter(challenges::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    quota_reservations::Entity::delete_many()
+        .filter(quota_reservations::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    quotas::Entity::delete_many()
+        .filter(quotas::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    users::Entity::delete_by_id(user_id).exec(db).await?;
+    Ok(())
+}
+
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find_by_id(user_id).one(db).await
+}
