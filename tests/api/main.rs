@@ -1,0 +1,7 @@
+//! Integration tests: the real app over real HTTP and a real database (SQLite by default,
+//! PostgreSQL when `TEST_DATABASE_URL` is set).
+
+mod helpers;
+
+mod challenges;
+mod quota;
