@@ -1,7 +1,7 @@
 //! The test harness: the real app on a free port over a fresh database, test RSA keys, and fakes
+//! of the outside world (an OpenAI-compatible server, a Clerk JWKS endpoint) on loopback.
 // Shared by several test binaries while they are developed side by side; each uses a subset.
 #![allow(dead_code)]
-//! of the outside world (an OpenAI-compatible server, a Clerk JWKS endpoint) on loopback.
 
 use std::{
     collections::HashMap,
