@@ -222,15 +222,10 @@ impl ChallengesApi {
         body: Json<GenerateChallengeRequest>,
     ) -> ApiResult<Json<ChallengeResponse>, { BAD_REQUEST | BODY | UNAUTHORIZED | QUOTA | GENERATOR }>
     {
-        let topic = body.0.topic.map(|t| t.trim().to_owned());
-        if topic.as_deref() == Some("") {
-            return Err(
-                crate::error::ApiError::BadRequest("topic must not be blank".into()).into(),
-            );
-        }
+        let request = body.0;
         let challenge = state
             .challenges
-            .generate(&auth.0.id, body.0.difficulty, topic)
+            .generate(&auth.0.id, request.difficulty, request.topic)
             .await?;
         Ok(Json(challenge.into()))
     }

@@ -74,6 +74,9 @@ impl DevApi {
             )
         })?;
         let request = body.0;
+        if request.user_id.trim().is_empty() {
+            return Err(ApiError::BadRequest("user_id must not be blank".into()).into());
+        }
         let profile = Profile {
             id: request.user_id,
             email: request.email,

@@ -115,10 +115,12 @@ pub struct TestApp {
     pub database_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
-    _dir: tempfile::TempDir,
+    env: TestEnv,
+    dir: Arc<tempfile::TempDir>,
 }
 
 /// Environment for a test app; every value goes through the real configuration parser.
+#[derive(Clone)]
 pub struct TestEnv {
     vars: HashMap<String, String>,
 }
@@ -166,15 +168,18 @@ impl TestApp {
     }
 
     pub async fn spawn_with(env: TestEnv) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut vars = env.vars;
-        let database_url = match vars.get("DATABASE_URL") {
+        Self::spawn_in(env, Arc::new(tempfile::tempdir().expect("temp dir"))).await
+    }
+
+    async fn spawn_in(mut env: TestEnv, dir: Arc<tempfile::TempDir>) -> Self {
+        let database_url = match env.vars.get("DATABASE_URL") {
             Some(url) => url.clone(),
             None => fresh_database(&dir).await,
         };
-        vars.insert("DATABASE_URL".into(), database_url.clone());
+        env.vars.insert("DATABASE_URL".into(), database_url.clone());
         // The development issuer keeps its key in the test's own folder.
         let dev_key = dir.path().join("dev-key.pem").display().to_string();
+        let vars = env.vars.clone();
         let mut config =
             Config::from_lookup(|name| vars.get(name).cloned()).expect("valid test configuration");
         if let challenger::config::KeySource::Development { key_path } = &mut config.auth.keys {
@@ -201,12 +206,24 @@ impl TestApp {
             database_url,
             shutdown: Some(shutdown),
             server: Some(server),
-            _dir: dir,
+            env,
+            dir,
         }
+    }
+
+    /// Stops this server and starts a new one over the same database and key folder.
+    pub async fn restart(mut self) -> Self {
+        let (env, dir) = (self.env.clone(), self.dir.clone());
+        self.stop_server().await;
+        Self::spawn_in(env, dir).await
     }
 
     /// Stops the server gracefully and waits for it to finish.
     pub async fn stop(mut self) {
+        self.stop_server().await;
+    }
+
+    async fn stop_server(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }

@@ -4,4 +4,6 @@
 mod helpers;
 
 mod challenges;
+mod generator;
+mod lifecycle;
 mod quota;
