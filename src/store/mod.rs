@@ -10,7 +10,10 @@ pub mod webhook_events;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, sqlx::sqlite};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait,
+    sqlx::sqlite,
+};
 
 /// Opens the pool for `url` (SQLite or PostgreSQL) without touching the schema.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -37,6 +40,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Several processes may start at once against one database: one migrates, the others
+        // wait for the lock and then find nothing left to do.
+        let txn = db.begin().await?;
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7262207)").await?;
+        Migrator::up(&txn, None).await?;
+        return txn.commit().await;
+    }
     Migrator::up(db, None).await
 }
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting and lints, the Rust tests on SQLite (and on PostgreSQL when
+# TEST_DATABASE_URL is set), the TypeScript SDK against the release server, and schemathesis.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/challenger-target}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests on SQLite"
+env -u TEST_DATABASE_URL cargo test --workspace --locked
+
+if [[ "${TEST_DATABASE_URL:-}" == postgres* ]]; then
+  step "Rust tests on PostgreSQL"
+  # Each test creates its own database; drop the ones earlier runs left behind.
+  if command -v psql >/dev/null; then
+    psql "$TEST_DATABASE_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'challenger_test_%'" |
+      while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+  fi
+  cargo test --workspace --locked --test '*'
+else
+  step "PostgreSQL skipped: set TEST_DATABASE_URL=postgres://… to run every database test on it too"
+fi
+
+step "release build"
+cargo build --release --locked
+export CHALLENGER_BIN="$CARGO_TARGET_DIR/release/challenger"
+
+step "TypeScript SDK"
+(cd clients/typescript && npm ci --no-audit --no-fund && npm run check:generated && npm test)
+
+step "schemathesis"
+scripts/schemathesis.sh
