@@ -184,16 +184,12 @@ pub struct StatsByDifficulty {
     pub hard: DifficultyStats,
 }
 
-/// The caller's progress.
+/// The caller's progress: totals over all their challenges, and per difficulty.
 #[derive(Debug, Object)]
 #[oai(rename = "Stats")]
 pub struct StatsResponse {
-    pub total_generated: u64,
-    pub total_answered: u64,
-    pub total_correct: u64,
-    /// `total_correct / total_answered` (0–1), null when nothing is answered yet.
-    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1")))]
-    pub accuracy: Option<f64>,
+    #[oai(flatten)]
+    pub totals: DifficultyStats,
     pub by_difficulty: StatsByDifficulty,
 }
 
@@ -327,14 +323,9 @@ impl ChallengesApi {
                 .map(|(_, t)| *t)
                 .unwrap_or_default()
         };
-        let total = tallies
-            .iter()
-            .fold(Tally::default(), |sum, (_, t)| sum + *t);
+        let total = tallies.iter().fold(Tally::default(), |sum, (_, t)| sum + *t);
         Ok(Json(StatsResponse {
-            total_generated: total.generated,
-            total_answered: total.answered,
-            total_correct: total.correct,
-            accuracy: total.accuracy(),
+            totals: total.into(),
             by_difficulty: StatsByDifficulty {
                 easy: of(Difficulty::Easy).into(),
                 medium: of(Difficulty::Medium).into(),
