@@ -24,8 +24,10 @@ pub async fn upsert<C: ConnectionTrait>(
     source: ProfileSource,
 ) -> Result<bool, DbErr> {
     let now = now();
+    // `updated_at` is the Clerk version of the stored profile. Claims carry none, so a row first
+    // written from a token gets the oldest one and the user's `user.created` still applies to it.
     let version = match source {
-        ProfileSource::Token => now,
+        ProfileSource::Token => DateTime::UNIX_EPOCH,
         ProfileSource::Webhook { updated_at } => updated_at,
     };
     let not_deleted = Expr::exists(
@@ -90,7 +92,15 @@ pub async fn upsert<C: ConnectionTrait>(
         .on_conflict(on_conflict)
         .to_owned();
     db.execute(&insert).await?;
-    Ok(!is_deleted(db, &profile.id).await?)
+    if is_deleted(db, &profile.id).await? {
+        // On PostgreSQL a deletion that commits while the insert runs is not in the insert's
+        // snapshot, so the row may have been written anyway: take it back out.
+        users::Entity::delete_by_id(profile.id.as_str())
+            .exec(db)
+            .await?;
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 pub async fn is_deleted<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<bool, DbErr> {
@@ -102,9 +112,33 @@ pub async fn is_deleted<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<boo
 
 /// Removes the user and everything they own, and remembers the id as deleted.
 pub async fn delete<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<(), DbErr> {
+    // Lock the user's row first (writing a placeholder if there is none), so a concurrent upsert
+    // of this user either commits before the deletes below and is swept by them, or waits for
+    // this transaction and then finds the tombstone.
+    let now = now();
+    let placeholder = users::ActiveModel {
+        id: sea_orm::Set(user_id.to_owned()),
+        email: sea_orm::Set(None),
+        username: sea_orm::Set(None),
+        first_name: sea_orm::Set(None),
+        last_name: sea_orm::Set(None),
+        created_at: sea_orm::Set(now),
+        updated_at: sea_orm::Set(now),
+    };
+    users::Entity::insert(placeholder)
+        .on_conflict(
+            OnConflict::column(users::Column::Id)
+                .value(
+                    users::Column::UpdatedAt,
+                    Expr::col((users::Entity, users::Column::UpdatedAt)),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     let tombstone = deleted_users::ActiveModel {
         id: sea_orm::Set(user_id.to_owned()),
-        deleted_at: sea_orm::Set(now()),
+        deleted_at: sea_orm::Set(now),
     };
     deleted_users::Entity::insert(tombstone)
         .on_conflict(

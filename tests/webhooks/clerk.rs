@@ -95,7 +95,8 @@ pub struct Delivery {
     pub timestamp: i64,
     pub signature: String,
     pub body: Vec<u8>,
-    omitted: Option<&'static str>,
+    /// Headers to send as given (`None`: leave out) instead of the signed values.
+    overrides: Vec<(&'static str, Option<String>)>,
 }
 
 impl Delivery {
@@ -113,7 +114,7 @@ impl Delivery {
             id,
             timestamp,
             body,
-            omitted: None,
+            overrides: Vec::new(),
         }
     }
 
@@ -124,25 +125,35 @@ impl Delivery {
 
     /// Leaves `header` out of the request.
     pub fn without(mut self, header: &'static str) -> Self {
-        self.omitted = Some(header);
+        self.overrides.push((header, None));
+        self
+    }
+
+    /// Sends `header` with `value` instead.
+    pub fn with_header(mut self, header: &'static str, value: &str) -> Self {
+        self.overrides.push((header, Some(value.to_owned())));
         self
     }
 
     pub async fn send(&self, app: &TestApp) -> Response {
-        let headers = [
+        let mut request = app
+            .client
+            .post(app.url("/api/webhooks/clerk"))
+            .header("content-type", "application/json");
+        for (name, signed) in [
             ("svix-id", self.id.clone()),
             ("svix-timestamp", self.timestamp.to_string()),
             ("svix-signature", self.signature.clone()),
-        ];
-        headers
-            .into_iter()
-            .filter(|(name, _)| Some(*name) != self.omitted)
-            .fold(
-                app.client
-                    .post(app.url("/api/webhooks/clerk"))
-                    .header("content-type", "application/json"),
-                |request, (name, value)| request.header(name, value),
-            )
+        ] {
+            let value = match self.overrides.iter().find(|(header, _)| *header == name) {
+                Some((_, value)) => value.clone(),
+                None => Some(signed),
+            };
+            if let Some(value) = value {
+                request = request.header(name, value);
+            }
+        }
+        request
             .body(self.body.clone())
             .send()
             .await
@@ -168,7 +179,10 @@ pub async fn assert_error(response: Response, status: u16) -> String {
         .to_str()
         .expect("ascii")
         .to_owned();
-    assert!(content_type.starts_with("application/json"), "{content_type}");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
     let body = json_body(response).await;
     let detail = body["detail"].as_str().expect("a detail sentence");
     assert!(!detail.is_empty());

@@ -3,9 +3,7 @@
 use serde_json::json;
 
 use crate::{
-    clerk::{
-        count_where, deleted_user, deliver, now_ms, quota_remaining, stored_profile, user,
-    },
+    clerk::{count_where, deleted_user, deliver, now_ms, quota_remaining, stored_profile, user},
     helpers::{TestEnv, json_body},
 };
 
@@ -116,14 +114,24 @@ async fn an_older_user_updated_delivered_after_a_newer_one_does_not_overwrite_it
     deliver(
         &app,
         "user.updated",
-        user("user_2ordered", "third@example.com", "third", created + 2_000),
+        user(
+            "user_2ordered",
+            "third@example.com",
+            "third",
+            created + 2_000,
+        ),
     )
     .await;
 
     let status = deliver(
         &app,
         "user.updated",
-        user("user_2ordered", "second@example.com", "second", created + 1_000),
+        user(
+            "user_2ordered",
+            "second@example.com",
+            "second",
+            created + 1_000,
+        ),
     )
     .await;
     assert_eq!(status, "processed", "a stale event is acknowledged");
@@ -140,7 +148,12 @@ async fn a_user_created_arriving_after_a_newer_user_updated_does_not_overwrite_i
     deliver(
         &app,
         "user.updated",
-        user("user_2late", "renamed@example.com", "renamed", created + 1_000),
+        user(
+            "user_2late",
+            "renamed@example.com",
+            "renamed",
+            created + 1_000,
+        ),
     )
     .await;
     deliver(
@@ -178,7 +191,12 @@ async fn user_updated_for_a_user_never_created_creates_them() {
 async fn user_deleted_removes_the_user_and_everything_they_own() {
     let app = TestEnv::new().spawn().await;
     let id = "user_2leaving";
-    deliver(&app, "user.created", user(id, "bye@example.com", "bye", now_ms())).await;
+    deliver(
+        &app,
+        "user.created",
+        user(id, "bye@example.com", "bye", now_ms()),
+    )
+    .await;
     let token = app.token(id);
     let mut challenge_ids = Vec::new();
     for _ in 0..2 {
@@ -198,14 +216,26 @@ async fn user_deleted_removes_the_user_and_everything_they_own() {
     challenger::store::quotas::insert_reservation(&db, id, challenger::domain::now())
         .await
         .expect("reservation");
-    for table in ["users", "quotas", "challenges", "answers", "quota_reservations"] {
+    for table in [
+        "users",
+        "quotas",
+        "challenges",
+        "answers",
+        "quota_reservations",
+    ] {
         let column = if table == "users" { "id" } else { "user_id" };
         assert!(count_where(&app, table, column, id).await > 0, "{table}");
     }
 
     let status = deliver(&app, "user.deleted", deleted_user(id)).await;
     assert_eq!(status, "processed");
-    for table in ["users", "quotas", "challenges", "answers", "quota_reservations"] {
+    for table in [
+        "users",
+        "quotas",
+        "challenges",
+        "answers",
+        "quota_reservations",
+    ] {
         let column = if table == "users" { "id" } else { "user_id" };
         assert_eq!(count_where(&app, table, column, id).await, 0, "{table}");
     }
@@ -216,7 +246,12 @@ async fn user_deleted_leaves_other_users_alone() {
     let app = TestEnv::new().spawn().await;
     let stays = app.token("user_2stays");
     assert_eq!(app.generate(&stays, "easy").await.status(), 200);
-    deliver(&app, "user.created", user("user_2goes", "g@example.com", "g", now_ms())).await;
+    deliver(
+        &app,
+        "user.created",
+        user("user_2goes", "g@example.com", "g", now_ms()),
+    )
+    .await;
 
     deliver(&app, "user.deleted", deleted_user("user_2goes")).await;
     assert_eq!(app.count_rows("challenges", Some("user_2stays")).await, 1);
@@ -242,7 +277,12 @@ async fn a_user_created_arriving_after_user_deleted_does_not_bring_the_user_back
     let app = TestEnv::new().spawn().await;
     let id = "user_2gone";
     let signed_up = now_ms() - 5_000;
-    deliver(&app, "user.created", user(id, "gone@example.com", "gone", signed_up)).await;
+    deliver(
+        &app,
+        "user.created",
+        user(id, "gone@example.com", "gone", signed_up),
+    )
+    .await;
     deliver(&app, "user.deleted", deleted_user(id)).await;
 
     let status = deliver(
@@ -262,10 +302,35 @@ async fn user_deleted_for_an_unknown_user_is_processed_and_remembered() {
     let app = TestEnv::new().spawn().await;
     let status = deliver(&app, "user.deleted", deleted_user("user_2never")).await;
     assert_eq!(status, "processed");
-    assert_eq!(count_where(&app, "deleted_users", "id", "user_2never").await, 1);
     assert_eq!(
-        app.get("/api/quota", &app.token("user_2never")).await.status(),
+        count_where(&app, "deleted_users", "id", "user_2never").await,
+        1
+    );
+    assert_eq!(
+        app.get("/api/quota", &app.token("user_2never"))
+            .await
+            .status(),
         401
     );
     assert_eq!(stored_profile(&app, "user_2never").await, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn user_created_racing_user_deleted_never_leaves_a_deleted_user_behind() {
+    let app = TestEnv::new().spawn().await;
+    let ids: Vec<String> = (0..40).map(|i| format!("user_2race{i}")).collect();
+    let deliveries = ids.iter().flat_map(|id| {
+        [
+            deliver(
+                &app,
+                "user.created",
+                user(id, "r@example.com", "r", now_ms()),
+            ),
+            deliver(&app, "user.deleted", deleted_user(id)),
+        ]
+    });
+    futures::future::join_all(deliveries).await;
+    assert_eq!(app.count_rows("users", None).await, 0);
+    assert_eq!(app.count_rows("quotas", None).await, 0);
+    assert_eq!(app.count_rows("deleted_users", None).await, 40);
 }
