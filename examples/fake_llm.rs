@@ -40,5 +40,7 @@ async fn main() -> std::io::Result<()> {
     let app = Route::new()
         .at("/v1/chat/completions", poem::post(complete))
         .data(Duration::from_millis(args.delay_ms));
-    Server::new(TcpListener::bind(("127.0.0.1", args.port))).run(app).await
+    Server::new(TcpListener::bind(("127.0.0.1", args.port)))
+        .run(app)
+        .await
 }

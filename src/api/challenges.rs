@@ -323,7 +323,9 @@ impl ChallengesApi {
                 .map(|(_, t)| *t)
                 .unwrap_or_default()
         };
-        let total = tallies.iter().fold(Tally::default(), |sum, (_, t)| sum + *t);
+        let total = tallies
+            .iter()
+            .fold(Tally::default(), |sum, (_, t)| sum + *t);
         Ok(Json(StatsResponse {
             totals: total.into(),
             by_difficulty: StatsByDifficulty {

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait,
-    sqlx::sqlite,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    TransactionTrait, sqlx::sqlite,
 };
 
 /// Opens the pool for `url` (SQLite or PostgreSQL) without touching the schema.
@@ -44,7 +44,8 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         // Several processes may start at once against one database: one migrates, the others
         // wait for the lock and then find nothing left to do.
         let txn = db.begin().await?;
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7262207)").await?;
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7262207)")
+            .await?;
         Migrator::up(&txn, None).await?;
         return txn.commit().await;
     }
