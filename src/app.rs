@@ -164,11 +164,10 @@ impl App {
 
     /// Binds the listener (port 0 picks a free port).
     pub async fn bind(config: &Config) -> anyhow::Result<TcpAcceptor> {
-        let address = format!("{}:{}", config.host, config.port);
-        TcpListener::bind(address.clone())
+        TcpListener::bind((config.host.clone(), config.port))
             .into_acceptor()
             .await
-            .with_context(|| format!("binding {address}"))
+            .with_context(|| format!("binding {}:{} (HOST, PORT)", config.host, config.port))
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish (bounded).

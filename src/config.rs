@@ -171,8 +171,16 @@ impl Config {
             Some(_) => return Err(invalid("LOG_FORMAT", "expected \"text\" or \"json\"")),
         };
 
+        let host = get("HOST").unwrap_or_else(|| "127.0.0.1".into());
+        let valid_name = host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+        if host.parse::<std::net::IpAddr>().is_err() && !valid_name {
+            return Err(invalid("HOST", "expected an IP address or a host name"));
+        }
+
         Ok(Self {
-            host: get("HOST").unwrap_or_else(|| "127.0.0.1".into()),
+            host,
             port,
             database_url,
             auth: AuthConfig {
@@ -278,6 +286,7 @@ mod tests {
             ("CLERK_WEBHOOK_SECRET", "whsec_!!!"),
             ("DATABASE_URL", "mysql://localhost/x"),
             ("LOG_FORMAT", "xml"),
+            ("HOST", "not a host!"),
         ] {
             let mut vars = vec![(variable, value)];
             if variable == "OPENAI_BASE_URL" {
