@@ -16,7 +16,7 @@ use crate::{
     config::{Config, GeneratorConfig, KeySource},
     error::json_error,
     generator::{BuiltinGenerator, ChallengeGenerator, OpenAiGenerator},
-    middleware::{BodyLimit, RequestLog},
+    middleware::{BodyLimit, RequestLog, allow_header},
     service::{
         challenges::ChallengeService, quotas::QuotaService, users::UserService,
         webhooks::WebhookService,
@@ -133,6 +133,7 @@ impl App {
             .with(BodyLimit)
             .data(self.state.clone())
             .catch_all_error(json_error)
+            .around(allow_header)
             .with(cors)
             .catch_all_error(json_error)
             .with(RequestLog)

@@ -77,6 +77,8 @@ pub struct ConfigError {
 }
 
 pub const DEV_KEY_PATH: &str = ".challenger/dev-key.pem";
+/// Clerk's own SDKs use 5 s; minutes of leeway would keep expired tokens alive.
+const MAX_CLOCK_SKEW_SECS: u64 = 300;
 
 impl Config {
     /// Reads the process environment (after `.env`, which the caller loads).
@@ -99,6 +101,12 @@ impl Config {
             return Err(invalid("OPENAI_TIMEOUT_SECS", "must be at least 1 second"));
         }
         let skew_secs: u64 = parse_or("CLERK_CLOCK_SKEW_SECS", get("CLERK_CLOCK_SKEW_SECS"), 5)?;
+        if skew_secs > MAX_CLOCK_SKEW_SECS {
+            return Err(invalid(
+                "CLERK_CLOCK_SKEW_SECS",
+                "must be at most 300 seconds",
+            ));
+        }
 
         let database_url =
             get("DATABASE_URL").unwrap_or_else(|| "sqlite://challenger.db?mode=rwc".into());
@@ -122,6 +130,12 @@ impl Config {
             (Some(pem), None) => {
                 // Dashboards and .env files often carry the PEM on one line with literal `\n`.
                 let pem = pem.replace("\\n", "\n");
+                if pem.contains("PRIVATE KEY") {
+                    return Err(invalid(
+                        "CLERK_JWT_KEY",
+                        "this is a private key; use Clerk's JWT *public* key and keep the private one secret",
+                    ));
+                }
                 DecodingKey::from_rsa_pem(pem.as_bytes())
                     .map_err(|_| invalid("CLERK_JWT_KEY", "not an RSA public key in PEM format"))?;
                 KeySource::Pem(pem)
@@ -287,6 +301,11 @@ mod tests {
             ("DATABASE_URL", "mysql://localhost/x"),
             ("LOG_FORMAT", "xml"),
             ("HOST", "not a host!"),
+            ("CLERK_CLOCK_SKEW_SECS", "3600"),
+            (
+                "CLERK_JWT_KEY",
+                "-----BEGIN PRIVATE KEY-----\\nnope\\n-----END PRIVATE KEY-----",
+            ),
         ] {
             let mut vars = vec![(variable, value)];
             if variable == "OPENAI_BASE_URL" {

@@ -144,6 +144,8 @@ pub mod documented {
     pub const UNAVAILABLE: u16 = 1 << 5;
     /// 413 and 415, for operations that take a JSON body.
     pub const BODY: u16 = 1 << 6;
+    /// 401 for a webhook whose Svix signature does not check out.
+    pub const SIGNATURE: u16 = 1 << 7;
 }
 
 /// An [`ApiError`] returned by an operation that documents the statuses in `STATUSES`.
@@ -166,7 +168,7 @@ impl<const STATUSES: u16> From<Documented<STATUSES>> for poem::Error {
 impl<const STATUSES: u16> ApiResponse for Documented<STATUSES> {
     fn meta() -> MetaResponses {
         use documented::*;
-        let table: [(u16, u16, &'static str, Option<&'static str>); 10] = [
+        let table: [(u16, u16, &'static str, Option<&'static str>); 11] = [
             (
                 BAD_REQUEST,
                 400,
@@ -178,6 +180,13 @@ impl<const STATUSES: u16> ApiResponse for Documented<STATUSES> {
                 401,
                 "The session token is missing or invalid; `detail` says why.",
                 Some("www-authenticate"),
+            ),
+            (
+                SIGNATURE,
+                401,
+                "The Svix signature or its headers are missing, malformed, outside the 5-minute \
+                 tolerance or wrong.",
+                None,
             ),
             (
                 NOT_FOUND,

@@ -9,7 +9,7 @@ use poem_openapi::{
     types::Example,
 };
 
-use super::Tag;
+use super::{Tag, text::Text};
 use crate::{
     app::AppState,
     auth::ClerkAuth,
@@ -25,15 +25,15 @@ pub struct GenerateChallengeRequest {
     /// How hard the challenge should be.
     pub difficulty: Difficulty,
     /// Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
-    #[oai(validator(min_length = 1, max_length = 80))]
-    pub topic: Option<String>,
+    #[oai(nullable, validator(min_length = 1, max_length = 80))]
+    pub topic: Option<Text>,
 }
 
 impl Example for GenerateChallengeRequest {
     fn example() -> Self {
         Self {
             difficulty: Difficulty::Medium,
-            topic: Some("python".into()),
+            topic: Some(Text("python".into())),
         }
     }
 }
@@ -221,7 +221,7 @@ impl ChallengesApi {
         let request = body.0;
         let challenge = state
             .challenges
-            .generate(&auth.0.id, request.difficulty, request.topic)
+            .generate(&auth.0.id, request.difficulty, request.topic.map(|t| t.0))
             .await?;
         Ok(Json(challenge.into()))
     }

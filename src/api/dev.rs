@@ -5,7 +5,7 @@ use std::time::Duration;
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json, types::Example};
 
-use super::Tag;
+use super::{Tag, text::Text};
 use crate::{
     app::AppState,
     domain::Profile,
@@ -18,23 +18,23 @@ use crate::{
 pub struct DevTokenRequest {
     /// The user id (`sub`), for example `user_dev`.
     #[oai(validator(min_length = 1, max_length = 128))]
-    pub user_id: String,
+    pub user_id: Text,
     /// Optional `email` claim.
-    #[oai(validator(max_length = 320))]
-    pub email: Option<String>,
+    #[oai(nullable, validator(max_length = 320))]
+    pub email: Option<Text>,
     /// Optional `username` claim.
-    #[oai(validator(max_length = 128))]
-    pub username: Option<String>,
+    #[oai(nullable, validator(max_length = 128))]
+    pub username: Option<Text>,
     /// Lifetime in seconds (default 3600, at most 7 days).
-    #[oai(validator(minimum(value = "1"), maximum(value = "604800")))]
+    #[oai(nullable, validator(minimum(value = "1"), maximum(value = "604800")))]
     pub ttl_secs: Option<u64>,
 }
 
 impl Example for DevTokenRequest {
     fn example() -> Self {
         Self {
-            user_id: "user_dev".into(),
-            email: Some("dev@example.com".into()),
+            user_id: Text("user_dev".into()),
+            email: Some(Text("dev@example.com".into())),
             username: None,
             ttl_secs: None,
         }
@@ -74,13 +74,13 @@ impl DevApi {
             )
         })?;
         let request = body.0;
-        if request.user_id.trim().is_empty() {
+        if request.user_id.0.trim().is_empty() {
             return Err(ApiError::BadRequest("user_id must not be blank".into()).into());
         }
         let profile = Profile {
-            id: request.user_id,
-            email: request.email,
-            username: request.username,
+            id: request.user_id.0,
+            email: request.email.map(|t| t.0),
+            username: request.username.map(|t| t.0),
             ..Profile::default()
         };
         let ttl = request

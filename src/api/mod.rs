@@ -5,7 +5,10 @@ mod challenges;
 mod dev;
 mod health;
 mod quota;
+mod text;
 mod webhooks;
+
+use std::sync::LazyLock;
 
 use poem_openapi::{OpenApiService, Tags};
 
@@ -57,4 +60,34 @@ pub fn service() -> OpenApiService<Api, ()> {
 /// The spec as committed at `openapi/openapi.json`.
 pub fn spec_json() -> String {
     service().spec()
+}
+
+/// The methods the operation at `path` accepts (`"GET"`, `"POST"`…), for the `Allow` header of
+/// a 405; `None` for a path the API does not have.
+pub fn allowed_methods(path: &str) -> Option<&'static str> {
+    static ROUTES: LazyLock<Vec<(Vec<String>, String)>> = LazyLock::new(|| {
+        let spec: serde_json::Value = serde_json::from_str(&spec_json()).unwrap_or_default();
+        let paths = spec["paths"].as_object().cloned().unwrap_or_default();
+        paths
+            .into_iter()
+            .map(|(template, operations)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods = operations
+                    .as_object()
+                    .map(|ops| ops.keys().map(|m| m.to_uppercase()).collect::<Vec<_>>());
+                (segments, methods.unwrap_or_default().join(", "))
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = path.split('/').collect();
+    ROUTES
+        .iter()
+        .find(|(template, _)| {
+            template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
+        })
+        .map(|(_, methods)| methods.as_str())
 }

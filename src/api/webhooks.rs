@@ -108,7 +108,7 @@ impl WebhooksApi {
         #[oai(name = "svix-signature")]
         svix_signature: Header<Option<String>>,
         body: SignedJson,
-    ) -> ApiResult<Json<WebhookAck>, { BAD_REQUEST | BODY | UNAUTHORIZED | UNAVAILABLE }> {
+    ) -> ApiResult<Json<WebhookAck>, { BAD_REQUEST | BODY | SIGNATURE | UNAVAILABLE }> {
         let mut headers = HeaderMap::new();
         for (name, value) in [
             ("svix-id", svix_id.0),

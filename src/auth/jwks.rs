@@ -101,7 +101,13 @@ impl JwksCache {
         tokio::spawn(async move {
             let mut retry_delay = Duration::from_secs(1);
             loop {
-                match self.refresh().await {
+                // Hold the refetch lock so a request with an unknown kid waits for this fetch
+                // instead of starting a second one (and spending its refetch allowance).
+                let fetched = {
+                    let _single_flight = self.last_refetch.lock().await;
+                    self.refresh().await
+                };
+                match fetched {
                     Ok(count) => {
                         tracing::info!(keys = count, "JWKS loaded");
                         retry_delay = Duration::from_secs(1);

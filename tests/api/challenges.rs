@@ -38,8 +38,18 @@ async fn generate_challenge_returns_a_stored_challenge_of_the_requested_difficul
 #[tokio::test]
 async fn a_challenge_without_topic_has_a_null_topic() {
     let app = TestApp::spawn().await;
-    let challenge = json_body(app.generate(&app.token("user_nt"), "easy").await).await;
+    let token = app.token("user_nt");
+    let challenge = json_body(app.generate(&token, "easy").await).await;
     assert!(challenge["topic"].is_null());
+    let explicit_null = app
+        .post(
+            "/api/generate-challenge",
+            &token,
+            &json!({"difficulty": "easy", "topic": null}),
+        )
+        .await;
+    assert_eq!(explicit_null.status(), 200);
+    assert!(json_body(explicit_null).await["topic"].is_null());
 }
 
 #[tokio::test]
@@ -53,6 +63,8 @@ async fn generate_challenge_rejects_an_invalid_body_with_400() {
         json!({"difficulty": "easy", "topic": "x".repeat(81)}),
         json!({"difficulty": "easy", "topic": "   "}),
         json!({"difficulty": 3}),
+        json!({"difficulty": "easy", "topic": true}),
+        json!({"difficulty": "easy", "topic": 42}),
     ] {
         let response = app.post("/api/generate-challenge", &token, &body).await;
         assert_eq!(response.status(), 400, "body {body}");

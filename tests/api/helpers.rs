@@ -1,7 +1,5 @@
 //! The test harness: the real app on a free port over a fresh database, test RSA keys, and fakes
 //! of the outside world (an OpenAI-compatible server, a Clerk JWKS endpoint) on loopback.
-// Shared by several test binaries while they are developed side by side; each uses a subset.
-#![allow(dead_code)]
 
 use std::{
     collections::HashMap,
@@ -36,7 +34,6 @@ pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// An RSA key pair the tests sign tokens with.
 pub struct TestKey {
     pub kid: String,
-    pub private_pem: String,
     pub public_pem: String,
     pub encoding: EncodingKey,
     /// The public key as a JWK (`kty`, `kid`, `use`, `alg`, `n`, `e`).
@@ -63,7 +60,6 @@ impl TestKey {
         Self {
             kid: kid.to_owned(),
             encoding: EncodingKey::from_rsa_pem(private_pem.as_bytes()).expect("encoding key"),
-            private_pem,
             public_pem,
             jwk,
         }

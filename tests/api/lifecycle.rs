@@ -32,6 +32,26 @@ async fn unknown_routes_are_json_404s() {
 }
 
 #[tokio::test]
+async fn a_wrong_method_is_405_with_an_allow_header() {
+    let app = TestApp::spawn().await;
+    for (method, path, allowed) in [
+        (reqwest::Method::DELETE, "/api/quota", "GET"),
+        (reqwest::Method::GET, "/api/generate-challenge", "POST"),
+        (reqwest::Method::PUT, "/api/challenges/7/answer", "POST"),
+    ] {
+        let response = app
+            .client
+            .request(method, app.url(path))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 405, "{path}");
+        assert_eq!(response.headers()["allow"], allowed, "{path}");
+        assert!(json_body(response).await["detail"].is_string());
+    }
+}
+
+#[tokio::test]
 async fn every_response_carries_a_request_id_and_reuses_a_sane_incoming_one() {
     let app = TestApp::spawn().await;
     let fresh = app

@@ -3,7 +3,9 @@
 
 mod helpers;
 
+mod auth;
 mod challenges;
 mod generator;
 mod lifecycle;
 mod quota;
+mod webhooks;

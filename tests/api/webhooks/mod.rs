@@ -2,9 +2,6 @@
 //! (SQLite by default, PostgreSQL when `TEST_DATABASE_URL` is set), with payloads shaped as Clerk
 //! sends them and signed by the svix crate itself.
 
-#[path = "../api/helpers.rs"]
-mod helpers;
-
 mod clerk;
 
 mod delivery;

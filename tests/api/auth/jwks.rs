@@ -6,8 +6,8 @@ use futures::future::join_all;
 use serde_json::json;
 
 use crate::{
+    auth::support::{assert_accepted, assert_token_rejected, ec_jwk, quota, serve_json},
     helpers::{FakeJwks, FakeServer, TestApp, TestEnv, TestKey, main_key, session_claims},
-    support::{assert_accepted, assert_token_rejected, ec_jwk, quota, serve_json},
 };
 
 const JWKS_PATH: &str = "/.well-known/jwks.json";

@@ -2,11 +2,11 @@
 //! configured (503), oversized bodies (413). Every refusal is a JSON `{"detail"}`, never a 5xx.
 
 use crate::{
-    clerk::{
+    helpers::{self, TestApp, TestEnv},
+    webhooks::clerk::{
         Delivery, assert_error, event, now_ms, sign_with_other_secret, status_of, stored_profile,
         user,
     },
-    helpers::{self, TestApp, TestEnv},
 };
 
 fn created(user_id: &str) -> serde_json::Value {

@@ -3,8 +3,10 @@
 use serde_json::json;
 
 use crate::{
-    clerk::{count_where, deleted_user, deliver, now_ms, quota_remaining, stored_profile, user},
     helpers::{TestEnv, json_body},
+    webhooks::clerk::{
+        count_where, deleted_user, deliver, now_ms, quota_remaining, stored_profile, user,
+    },
 };
 
 #[tokio::test]

@@ -6,10 +6,10 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
 use crate::{
-    helpers::{TestApp, TestEnv, main_key, now, session_claims},
-    support::{
+    auth::support::{
         assert_accepted, assert_token_rejected, header_with, sign_with_header, with, without,
     },
+    helpers::{TestApp, TestEnv, main_key, now, session_claims},
 };
 
 #[tokio::test]

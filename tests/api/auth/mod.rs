@@ -2,8 +2,6 @@
 //! minted here (SQLite by default, PostgreSQL when `TEST_DATABASE_URL` is set), plus a property
 //! test of the verifier itself.
 
-#[path = "../api/helpers.rs"]
-mod helpers;
 mod support;
 
 mod acceptance;

@@ -7,7 +7,7 @@ use challenger::{
     config::{ConfigError, KeySource},
 };
 
-use crate::{helpers::main_key, support::EC_PRIVATE_PEM};
+use crate::{auth::support::EC_PRIVATE_PEM, helpers::main_key};
 
 fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let vars: HashMap<&str, &str> = vars.iter().copied().collect();

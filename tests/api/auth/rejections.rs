@@ -5,11 +5,11 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 
 use crate::{
-    helpers::{TestApp, TestEnv, main_key, now, other_key, session_claims},
-    support::{
+    auth::support::{
         EC_PRIVATE_PEM, assert_refusal, assert_token_rejected, b64_json, clerk_header, header_with,
         sign_raw, sign_with_header, with, without,
     },
+    helpers::{TestApp, TestEnv, main_key, now, other_key, session_claims},
 };
 
 #[tokio::test]

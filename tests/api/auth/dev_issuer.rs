@@ -6,8 +6,8 @@ use challenger::{auth::DevIssuer, domain::Profile};
 use serde_json::{Value, json};
 
 use crate::{
+    auth::support::{assert_accepted, assert_token_rejected},
     helpers::{TestApp, TestEnv, json_body},
-    support::{assert_accepted, assert_token_rejected},
 };
 
 async fn request_dev_token(app: &TestApp, body: &Value) -> reqwest::Response {

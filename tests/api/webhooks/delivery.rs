@@ -4,11 +4,11 @@ use futures::future::join_all;
 use serde_json::json;
 
 use crate::{
-    clerk::{
+    helpers::TestEnv,
+    webhooks::clerk::{
         count_where, deliver, event, now_ms, quota_remaining, status_of, stored_profile, svix_id,
         user,
     },
-    helpers::TestEnv,
 };
 
 #[tokio::test]
