@@ -136,15 +136,15 @@ export type DevTokenRequest = {
     /**
      * Optional `email` claim.
      */
-    email?: string;
+    email?: string | null;
     /**
      * Optional `username` claim.
      */
-    username?: string;
+    username?: string | null;
     /**
      * Lifetime in seconds (default 3600, at most 7 days).
      */
-    ttl_secs?: number;
+    ttl_secs?: number | null;
 };
 
 /**
@@ -213,7 +213,7 @@ export type GenerateChallengeRequest = {
     /**
      * Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
      */
-    topic?: string;
+    topic?: string | null;
 };
 
 /**
@@ -562,7 +562,7 @@ export type ReceiveClerkWebhookErrors = {
      */
     400: ErrorBody;
     /**
-     * The session token is missing or invalid; `detail` says why.
+     * The Svix signature or its headers are missing, malformed, outside the 5-minute tolerance or wrong.
      */
     401: ErrorBody;
     /**
