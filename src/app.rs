@@ -8,7 +8,6 @@ use poem::{
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
     middleware::Cors,
 };
-use sea_orm::DatabaseConnection;
 
 use crate::{
     api,
@@ -32,7 +31,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 /// Shared by every request.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: store::Db,
     pub verifier: Arc<TokenVerifier>,
     pub users: UserService,
     pub quotas: QuotaService,

@@ -2,21 +2,21 @@
 
 use std::sync::Arc;
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::TransactionTrait;
 
 use super::quotas::{QuotaService, Reservation};
 use crate::{
     domain::{Answer, Challenge, Difficulty, Tally, now},
     error::ApiError,
     generator::{ChallengeGenerator, GenerationError, GenerationRequest, RECENT_TITLES},
-    store::{self, challenges::NewChallenge},
+    store::{self, Db, challenges::NewChallenge},
 };
 
 pub const MAX_PAGE_SIZE: u64 = 100;
 
 #[derive(Clone)]
 pub struct ChallengeService {
-    db: DatabaseConnection,
+    db: Db,
     quotas: QuotaService,
     generator: Arc<dyn ChallengeGenerator>,
 }
@@ -28,11 +28,7 @@ pub struct HistoryPage {
 }
 
 impl ChallengeService {
-    pub fn new(
-        db: DatabaseConnection,
-        quotas: QuotaService,
-        generator: Arc<dyn ChallengeGenerator>,
-    ) -> Self {
+    pub fn new(db: Db, quotas: QuotaService, generator: Arc<dyn ChallengeGenerator>) -> Self {
         Self {
             db,
             quotas,
@@ -82,13 +78,13 @@ impl ChallengeService {
         let request = GenerationRequest {
             difficulty,
             recent_titles: store::challenges::recent_titles(
-                &self.db,
+                &self.db.reader,
                 user_id,
                 difficulty,
                 RECENT_TITLES,
             )
             .await?,
-            seen_bank_keys: store::challenges::seen_bank_keys(&self.db, user_id, difficulty)
+            seen_bank_keys: store::challenges::seen_bank_keys(&self.db.reader, user_id, difficulty)
                 .await?,
             topic,
         };
@@ -100,7 +96,7 @@ impl ChallengeService {
                 GenerationError::TimedOut => ApiError::GeneratorTimedOut,
                 GenerationError::Failed(source) => ApiError::GeneratorFailed(source),
             })?;
-        let txn = self.db.begin().await?;
+        let txn = self.db.writer.begin().await?;
         self.quotas.settle(&txn, reservation).await?;
         let challenge = store::challenges::insert(
             &txn,
@@ -118,7 +114,7 @@ impl ChallengeService {
     }
 
     pub async fn get(&self, user_id: &str, id: i64) -> Result<Challenge, ApiError> {
-        store::challenges::find_owned(&self.db, user_id, id)
+        store::challenges::find_owned(&self.db.reader, user_id, id)
             .await?
             .ok_or_else(not_found)
     }
@@ -133,7 +129,8 @@ impl ChallengeService {
         let limit = limit.clamp(1, MAX_PAGE_SIZE);
         // One extra row tells whether another page exists.
         let mut challenges =
-            store::challenges::page(&self.db, user_id, before, difficulty, limit + 1).await?;
+            store::challenges::page(&self.db.reader, user_id, before, difficulty, limit + 1)
+                .await?;
         let next_before = if challenges.len() as u64 > limit {
             challenges.truncate(limit as usize);
             challenges.last().map(|c| c.id)
@@ -156,12 +153,13 @@ impl ChallengeService {
         let challenge = self.get(user_id, id).await?;
         let correct = selected == challenge.correct_answer_id;
         let answer =
-            store::answers::record_first(&self.db, user_id, id, selected, correct, now()).await?;
+            store::answers::record_first(&self.db.writer, user_id, id, selected, correct, now())
+                .await?;
         Ok((challenge, answer))
     }
 
     pub async fn stats(&self, user_id: &str) -> Result<Vec<(Difficulty, Tally)>, ApiError> {
-        Ok(store::challenges::tallies(&self.db, user_id).await?)
+        Ok(store::challenges::tallies(&self.db.reader, user_id).await?)
     }
 }
 

@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::TransactionTrait;
 
 use crate::{
     domain::{Quota, now},
     error::ApiError,
-    store::{self, quotas::Window},
+    store::{self, Db, quotas::Window},
 };
 
 /// The length of a quota window.
@@ -24,14 +24,14 @@ pub struct Reservation {
 
 #[derive(Clone)]
 pub struct QuotaService {
-    db: DatabaseConnection,
+    db: Db,
     daily_limit: u32,
     /// A reservation older than this was left by a dead process and is refunded.
     stale_after: Duration,
 }
 
 impl QuotaService {
-    pub fn new(db: DatabaseConnection, daily_limit: u32, stale_after: Duration) -> Self {
+    pub fn new(db: Db, daily_limit: u32, stale_after: Duration) -> Self {
         Self {
             db,
             daily_limit,
@@ -50,13 +50,13 @@ impl QuotaService {
     /// The user's quota now, refilled first if its window is over.
     pub async fn current(&self, user_id: &str) -> Result<Quota, ApiError> {
         let window = self.window(now());
-        let mut row = store::quotas::find(&self.db, user_id).await?;
+        let mut row = store::quotas::find(&self.db.reader, user_id).await?;
         if row
             .as_ref()
             .is_some_and(|q| q.last_reset_date <= window.refill_before)
         {
-            store::quotas::refill_if_due(&self.db, user_id, window).await?;
-            row = store::quotas::find(&self.db, user_id).await?;
+            store::quotas::refill_if_due(&self.db.writer, user_id, window).await?;
+            row = store::quotas::find(&self.db.reader, user_id).await?;
         }
         let row = row.ok_or_else(deleted)?;
         Ok(Quota {
@@ -71,7 +71,7 @@ impl QuotaService {
     /// Takes one unit and records the reservation, in one transaction.
     pub async fn reserve(&self, user_id: &str) -> Result<Reservation, ApiError> {
         let window = self.window(now());
-        let txn = self.db.begin().await?;
+        let txn = self.db.writer.begin().await?;
         if !store::quotas::take_unit(&txn, user_id, window).await? {
             txn.rollback().await?;
             return Err(self.exhausted(user_id).await);
@@ -102,22 +102,25 @@ impl QuotaService {
         Err(self.exhausted(&reservation.user_id).await)
     }
 
-    /// The error for a spent quota, with the whole seconds until it refills.
+    /// The error for a spent quota, with the whole seconds until it refills. Reads only, so it
+    /// is safe while the caller holds the writer in a transaction.
     async fn exhausted(&self, user_id: &str) -> ApiError {
-        match self.current(user_id).await {
-            Ok(quota) => {
-                let millis = (quota.next_reset - now()).num_milliseconds().max(1);
+        match store::quotas::find(&self.db.reader, user_id).await {
+            Ok(Some(quota)) => {
+                let millis = (quota.last_reset_date + WINDOW - now()).num_milliseconds();
+                let secs = u64::try_from(millis).unwrap_or(0).div_ceil(1000).max(1);
                 ApiError::QuotaExceeded {
-                    retry_after_secs: u64::try_from(millis).unwrap_or(1).div_ceil(1000),
+                    retry_after_secs: secs,
                 }
             }
-            Err(error) => error,
+            Ok(None) => deleted(),
+            Err(error) => error.into(),
         }
     }
 
     /// Gives the unit back (generation failed). Safe to call twice: only the first refunds.
     pub async fn refund(&self, reservation: &Reservation) -> Result<(), ApiError> {
-        let txn = self.db.begin().await?;
+        let txn = self.db.writer.begin().await?;
         if store::quotas::remove_reservation(&txn, reservation.id).await? {
             store::quotas::give_back_unit(&txn, &reservation.user_id, reservation.created_at)
                 .await?;
@@ -129,7 +132,7 @@ impl QuotaService {
     /// Refunds reservations abandoned by processes that died mid-generation.
     pub async fn refund_stale(&self) -> Result<usize, ApiError> {
         let cutoff = now() - TimeDelta::from_std(self.stale_after).unwrap_or(TimeDelta::MAX);
-        let stale = store::quotas::stale_reservations(&self.db, cutoff).await?;
+        let stale = store::quotas::stale_reservations(&self.db.reader, cutoff).await?;
         for row in &stale {
             let reservation = Reservation {
                 id: row.id,

@@ -4,13 +4,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use moka::sync::Cache;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::TransactionTrait;
 
 use super::quotas::{self, QuotaService};
 use crate::{
     domain::{Profile, now},
     error::ApiError,
-    store::{self, users::ProfileSource},
+    store::{self, Db, users::ProfileSource},
 };
 
 /// How long a process trusts that a user it has seen still exists. Deletions made by this
@@ -19,13 +19,13 @@ const ACTIVE_USER_TTL: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct UserService {
-    db: DatabaseConnection,
+    db: Db,
     quotas: QuotaService,
     active: Cache<String, ()>,
 }
 
 impl UserService {
-    pub fn new(db: DatabaseConnection, quotas: QuotaService) -> Self {
+    pub fn new(db: Db, quotas: QuotaService) -> Self {
         let active = Cache::builder()
             .max_capacity(100_000)
             .time_to_live(ACTIVE_USER_TTL)
@@ -39,7 +39,7 @@ impl UserService {
         if self.active.contains_key(&profile.id) {
             return Ok(());
         }
-        let txn = self.db.begin().await?;
+        let txn = self.db.writer.begin().await?;
         if !store::users::upsert(&txn, profile, ProfileSource::Token).await? {
             txn.rollback().await?;
             return Err(quotas::deleted());

@@ -2,13 +2,17 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use poem::http::HeaderMap;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::Value;
 use svix::webhooks::{Webhook, WebhookError};
 
 use super::users::UserService;
-use crate::{domain::Profile, error::ApiError, store};
+use crate::{
+    domain::Profile,
+    error::ApiError,
+    store::{self, Db},
+};
 
 /// What happened to a delivery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +24,7 @@ pub enum Outcome {
 
 #[derive(Clone)]
 pub struct WebhookService {
-    db: DatabaseConnection,
+    db: Db,
     users: UserService,
     /// `None` when `CLERK_WEBHOOK_SECRET` is not set.
     verifier: Option<std::sync::Arc<Webhook>>,
@@ -48,11 +52,7 @@ enum Event {
 }
 
 impl WebhookService {
-    pub fn new(
-        db: DatabaseConnection,
-        users: UserService,
-        secret: Option<&str>,
-    ) -> anyhow::Result<Self> {
+    pub fn new(db: Db, users: UserService, secret: Option<&str>) -> anyhow::Result<Self> {
         let verifier = secret
             .map(Webhook::new)
             .transpose()?
@@ -88,7 +88,7 @@ impl WebhookService {
             return Ok(Outcome::Ignored);
         }
 
-        let txn = self.db.begin().await?;
+        let txn = self.db.writer.begin().await?;
         if !store::webhook_events::claim(&txn, delivery_id, &kind).await? {
             txn.rollback().await?;
             return Ok(Outcome::Duplicate);

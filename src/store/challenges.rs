@@ -110,7 +110,7 @@ pub async fn recent_titles<C: ConnectionTrait>(
         .await
 }
 
-/// Bank keys the user has already been given at a difficulty, most recently seen first.
+/// Bank keys the user has already been given at a difficulty, each once, most recently seen first.
 pub async fn seen_bank_keys<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
@@ -122,7 +122,8 @@ pub async fn seen_bank_keys<C: ConnectionTrait>(
         .filter(challenges::Column::UserId.eq(user_id))
         .filter(challenges::Column::Difficulty.eq(difficulty.as_str()))
         .filter(challenges::Column::BankKey.is_not_null())
-        .order_by_desc(challenges::Column::Id)
+        .group_by(challenges::Column::BankKey)
+        .order_by_desc(Expr::col(challenges::Column::Id).max())
         .into_tuple()
         .all(db)
         .await

@@ -15,31 +15,54 @@ use sea_orm::{
     TransactionTrait, sqlx::sqlite,
 };
 
-/// Opens the pool for `url` (SQLite or PostgreSQL) without touching the schema.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    let mut options = ConnectOptions::new(url);
-    options
-        .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
-    if url.starts_with("sqlite:") {
-        // SeaORM gives SQLite a single connection by default; WAL lets readers run beside the writer.
+/// The database connections. Reads share a pool. Writes go through `writer`, which on SQLite
+/// is a single connection: writers then queue for it in order instead of sleeping in SQLite's
+/// busy handler, which collapses throughput under contention. On PostgreSQL both are one pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub reader: DatabaseConnection,
+    pub writer: DatabaseConnection,
+}
+
+/// Opens the connections for `url` (SQLite or PostgreSQL) without touching the schema.
+pub async fn connect(url: &str) -> Result<Db, DbErr> {
+    if !url.starts_with("sqlite:") {
+        let mut options = ConnectOptions::new(url);
         options
-            .max_connections(8)
+            .max_connections(16)
             .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        let pool = Database::connect(options).await?;
+        return Ok(Db {
+            reader: pool.clone(),
+            writer: pool,
+        });
+    }
+    let sqlite = |max_connections: u32| {
+        let mut options = ConnectOptions::new(url);
+        options
+            .max_connections(max_connections)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(sqlite::SqliteJournalMode::Wal)
                     .synchronous(sqlite::SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
             });
-    } else {
-        options.max_connections(16).min_connections(1);
-    }
-    Database::connect(options).await
+        options
+    };
+    // The writer first: it creates the file and switches it to WAL before readers open it.
+    let writer = Database::connect(sqlite(1)).await?;
+    let reader = Database::connect(sqlite(4)).await?;
+    Ok(Db { reader, writer })
 }
 
 /// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+pub async fn migrate(db: &Db) -> Result<(), DbErr> {
+    let db = &db.writer;
     if db.get_database_backend() == DbBackend::Postgres {
         // Several processes may start at once against one database: one migrates, the others
         // wait for the lock and then find nothing left to do.
@@ -53,6 +76,6 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 
 /// Whether the database answers a trivial query.
-pub async fn ping(db: &DatabaseConnection) -> bool {
-    db.execute_unprepared("SELECT 1").await.is_ok()
+pub async fn ping(db: &Db) -> bool {
+    db.reader.execute_unprepared("SELECT 1").await.is_ok()
 }
