@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use moka::sync::Cache;
 use sea_orm::TransactionTrait;
 
 use crate::{
@@ -22,12 +23,18 @@ pub struct Reservation {
     pub created_at: DateTime<Utc>,
 }
 
+/// How long a read quota is served from memory. Frontends poll `GET /api/quota`; this
+/// process's own changes drop the entry at once, other processes' show within this delay.
+/// Spending never uses it: that is always one conditional statement in the database.
+const RECENT_QUOTA_TTL: Duration = Duration::from_secs(1);
+
 #[derive(Clone)]
 pub struct QuotaService {
     db: Db,
     daily_limit: u32,
     /// A reservation older than this was left by a dead process and is refunded.
     stale_after: Duration,
+    recent: Cache<String, Quota>,
 }
 
 impl QuotaService {
@@ -36,6 +43,10 @@ impl QuotaService {
             db,
             daily_limit,
             stale_after,
+            recent: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(RECENT_QUOTA_TTL)
+                .build(),
         }
     }
 
@@ -50,6 +61,11 @@ impl QuotaService {
     /// The user's quota now, refilled first if its window is over.
     pub async fn current(&self, user_id: &str) -> Result<Quota, ApiError> {
         let window = self.window(now());
+        if let Some(quota) = self.recent.get(user_id)
+            && quota.last_reset > window.refill_before
+        {
+            return Ok(quota);
+        }
         let mut row = store::quotas::find(&self.db.reader, user_id).await?;
         if row
             .as_ref()
@@ -59,13 +75,20 @@ impl QuotaService {
             row = store::quotas::find(&self.db.reader, user_id).await?;
         }
         let row = row.ok_or_else(deleted)?;
-        Ok(Quota {
+        let quota = Quota {
             user_id: row.user_id,
             remaining: u32::try_from(row.quota_remaining).unwrap_or(0),
             daily_limit: self.daily_limit,
             last_reset: row.last_reset_date,
             next_reset: row.last_reset_date + WINDOW,
-        })
+        };
+        self.recent.insert(user_id.to_owned(), quota.clone());
+        Ok(quota)
+    }
+
+    /// Forgets the remembered quota after a change to it.
+    fn changed(&self, user_id: &str) {
+        self.recent.invalidate(user_id);
     }
 
     /// Takes one unit and records the reservation, in one transaction.
@@ -78,6 +101,7 @@ impl QuotaService {
         }
         let id = store::quotas::insert_reservation(&txn, user_id, window.now).await?;
         txn.commit().await?;
+        self.changed(user_id);
         Ok(Reservation {
             id,
             user_id: user_id.to_owned(),
@@ -97,6 +121,7 @@ impl QuotaService {
             return Ok(());
         }
         if store::quotas::take_unit(txn, &reservation.user_id, self.window(now())).await? {
+            self.changed(&reservation.user_id);
             return Ok(());
         }
         Err(self.exhausted(&reservation.user_id).await)
@@ -126,6 +151,7 @@ impl QuotaService {
                 .await?;
         }
         txn.commit().await?;
+        self.changed(&reservation.user_id);
         Ok(())
     }
 

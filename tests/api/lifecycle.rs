@@ -211,8 +211,9 @@ async fn a_reservation_left_by_a_dead_process_is_refunded_at_start() {
     .await
     .expect("reserve");
     assert_eq!(
-        json_body(app.get("/api/quota", &token).await).await["quota_remaining"],
-        4
+        app.count_rows("quota_reservations", Some("user_crash"))
+            .await,
+        1
     );
 
     let app = app.restart().await;
