@@ -2,10 +2,11 @@
 // working directory (so the development key and the SQLite database are throw-away), a free
 // port, the development token issuer and the builtin generator.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface RunningServer {
   baseUrl: string;
@@ -19,8 +20,12 @@ export function serverBinary(): string {
   const candidates = [
     process.env.CARGO_TARGET_DIR && join(process.env.CARGO_TARGET_DIR, 'release', 'challenger'),
     join(homedir(), '.cache', 'challenger-target', 'release', 'challenger'),
+    fileURLToPath(new URL('../../../target/release/challenger', import.meta.url)),
   ].filter((c): c is string => Boolean(c));
-  const found = candidates.find((c) => existsSync(c));
+  // The most recently built one, wherever cargo put it.
+  const found = candidates
+    .filter((c) => existsSync(c))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   if (!found) {
     throw new Error(
       `challenger binary not found (tried ${candidates.join(', ')}); ` +
