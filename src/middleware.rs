@@ -98,8 +98,8 @@ impl<E: Endpoint> Endpoint for RequestLogEndpoint<E> {
                 Err(error) => error.into_response(),
             };
             let status = response.status().as_u16();
-            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-            tracing::info!(status, latency_ms, "request finished");
+            let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            tracing::info!(status, latency_us, "request finished");
             if let Ok(value) = request_id.parse() {
                 response.headers_mut().insert("x-request-id", value);
             }

@@ -44,6 +44,7 @@ impl Example for GenerateChallengeRequest {
 pub struct ChallengeResponse {
     /// Unique id; use it to read or answer the challenge.
     pub id: i64,
+    /// How hard the challenge is.
     pub difficulty: Difficulty,
     /// The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
     pub title: String,
@@ -77,7 +78,7 @@ impl Example for ChallengeResponse {
             correct_answer_id: 0,
             explanation: "A slice step of 2 takes every second element starting at index 0.".into(),
             topic: Some("python".into()),
-            timestamp: DateTime::UNIX_EPOCH,
+            timestamp: super::example_time(),
         }
     }
 }
@@ -99,8 +100,9 @@ impl From<Challenge> for ChallengeResponse {
 
 /// One page of the caller's challenges, newest first.
 #[derive(Debug, Object)]
-#[oai(rename = "ChallengeHistory")]
+#[oai(rename = "ChallengeHistory", example)]
 pub struct HistoryResponse {
+    /// At most `limit` challenges, newest first.
     pub challenges: Vec<ChallengeResponse>,
     /// Pass as `before` to get the next (older) page; null on the last page.
     #[oai(nullable)]
@@ -124,7 +126,7 @@ impl Example for AnswerRequest {
 
 /// The recorded answer to a challenge. Only the first answer counts; later ones return it unchanged.
 #[derive(Debug, Object)]
-#[oai(rename = "AnswerResult")]
+#[oai(rename = "AnswerResult", example)]
 pub struct AnswerResponse {
     /// Whether the recorded answer is correct.
     pub correct: bool,
@@ -134,6 +136,7 @@ pub struct AnswerResponse {
     /// The correct option, 0–3.
     #[oai(validator(minimum(value = "0"), maximum(value = "3")))]
     pub correct_answer_id: u8,
+    /// Why the correct option is correct.
     pub explanation: String,
     /// When the first answer was recorded (RFC 3339, UTC).
     pub answered_at: DateTime<Utc>,
@@ -153,6 +156,7 @@ impl AnswerResponse {
 
 /// Counts for a set of challenges.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct DifficultyStats {
     /// Challenges generated.
     pub total_generated: u64,
@@ -178,19 +182,91 @@ impl From<Tally> for DifficultyStats {
 
 /// Per-difficulty breakdown.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct StatsByDifficulty {
+    /// Counts over the caller's easy challenges.
     pub easy: DifficultyStats,
+    /// Counts over the caller's medium challenges.
     pub medium: DifficultyStats,
+    /// Counts over the caller's hard challenges.
     pub hard: DifficultyStats,
 }
 
 /// The caller's progress: totals over all their challenges, and per difficulty.
 #[derive(Debug, Object)]
-#[oai(rename = "Stats")]
+#[oai(rename = "Stats", example)]
 pub struct StatsResponse {
     #[oai(flatten)]
     pub totals: DifficultyStats,
+    /// The same counts per difficulty.
     pub by_difficulty: StatsByDifficulty,
+}
+
+impl Example for HistoryResponse {
+    fn example() -> Self {
+        Self {
+            challenges: vec![ChallengeResponse::example()],
+            next_before: Some(42),
+        }
+    }
+}
+
+impl Example for AnswerResponse {
+    fn example() -> Self {
+        let challenge = ChallengeResponse::example();
+        Self {
+            correct: true,
+            selected_answer_id: 0,
+            correct_answer_id: challenge.correct_answer_id,
+            explanation: challenge.explanation,
+            answered_at: challenge.timestamp,
+        }
+    }
+}
+
+impl Example for DifficultyStats {
+    fn example() -> Self {
+        Tally {
+            generated: 12,
+            answered: 10,
+            correct: 7,
+        }
+        .into()
+    }
+}
+
+impl Example for StatsByDifficulty {
+    fn example() -> Self {
+        Self {
+            easy: Tally {
+                generated: 6,
+                answered: 6,
+                correct: 5,
+            }
+            .into(),
+            medium: Tally {
+                generated: 4,
+                answered: 3,
+                correct: 2,
+            }
+            .into(),
+            hard: Tally {
+                generated: 2,
+                answered: 1,
+                correct: 0,
+            }
+            .into(),
+        }
+    }
+}
+
+impl Example for StatsResponse {
+    fn example() -> Self {
+        Self {
+            totals: DifficultyStats::example(),
+            by_difficulty: StatsByDifficulty::example(),
+        }
+    }
 }
 
 fn default_limit() -> u64 {
@@ -267,6 +343,9 @@ impl ChallengesApi {
     }
 
     /// Get one of my challenges
+    ///
+    /// One challenge from the caller's history, with its options, answer and explanation. Another
+    /// user's challenge is 404, exactly like one that does not exist.
     #[oai(
         path = "/api/challenges/:id",
         method = "get",

@@ -43,9 +43,16 @@ impl Example for DevTokenRequest {
 
 /// A session token from the development issuer.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct DevTokenResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
+}
+
+impl Example for DevTokenResponse {
+    fn example() -> Self {
+        Self { token: "eyJhbGciOiJSUzI1NiIsImtpZCI6ImRldmVsb3BtZW50IiwidHlwIjoiSldUIn0.eyJzdWIiOiJ1c2VyX2RldiJ9.c2lnbmF0dXJl".into() }
+    }
 }
 
 pub const DEFAULT_DEV_TOKEN_TTL: Duration = Duration::from_secs(3600);

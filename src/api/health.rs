@@ -1,16 +1,25 @@
 //! Liveness and readiness probes.
 
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json, types::Example};
 
 use super::Tag;
 use crate::{app::AppState, store};
 
 /// Probe result.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct HealthStatus {
     /// `ok`, or what is wrong.
     pub status: String,
+}
+
+impl Example for HealthStatus {
+    fn example() -> Self {
+        Self {
+            status: "ok".into(),
+        }
+    }
 }
 
 #[derive(ApiResponse)]

@@ -57,6 +57,11 @@ pub fn service() -> OpenApiService<Api, ()> {
         .license(poem_openapi::LicenseObject::new("MIT"))
 }
 
+/// The instant the spec's examples use.
+fn example_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_795_771_800, 0).unwrap_or_default()
+}
+
 /// The spec as committed at `openapi/openapi.json`.
 pub fn spec_json() -> String {
     service().spec()

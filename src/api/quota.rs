@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::{Object, OpenApi, payload::Json};
+use poem_openapi::{Object, OpenApi, payload::Json, types::Example};
 
 use super::Tag;
 use crate::{
@@ -14,7 +14,7 @@ use crate::{
 
 /// The caller's generation quota. It refills to `daily_limit` 24 hours after `last_reset_date`.
 #[derive(Debug, Object)]
-#[oai(rename = "Quota")]
+#[oai(rename = "Quota", example)]
 pub struct QuotaResponse {
     /// The caller's Clerk user id.
     pub user_id: String,
@@ -26,6 +26,19 @@ pub struct QuotaResponse {
     pub last_reset_date: DateTime<Utc>,
     /// When the quota refills (RFC 3339, UTC).
     pub next_reset_date: DateTime<Utc>,
+}
+
+impl Example for QuotaResponse {
+    fn example() -> Self {
+        let last_reset = super::example_time();
+        Self {
+            user_id: "user_2abc".into(),
+            quota_remaining: 47,
+            daily_limit: 50,
+            last_reset_date: last_reset,
+            next_reset_date: last_reset + crate::service::quotas::WINDOW,
+        }
+    }
 }
 
 impl From<Quota> for QuotaResponse {

@@ -6,7 +6,7 @@ use poem_openapi::{
     param::Header,
     payload::{Json, ParsePayload, Payload},
     registry::{MetaSchemaRef, Registry},
-    types::Type,
+    types::{Example, Type},
 };
 
 use super::Tag;
@@ -18,7 +18,7 @@ use crate::{
 
 /// A Clerk event as Svix delivers it (only the fields the service reads are listed).
 #[derive(Debug, Object)]
-#[oai(rename = "ClerkWebhookEvent")]
+#[oai(rename = "ClerkWebhookEvent", example)]
 pub struct ClerkWebhookEventDoc {
     /// The event type: `user.created`, `user.updated` and `user.deleted` are applied; others are ignored.
     #[oai(rename = "type")]
@@ -30,6 +30,32 @@ pub struct ClerkWebhookEventDoc {
     /// The Clerk user object (`id`, `email_addresses`, `primary_email_address_id`, `username`,
     /// `first_name`, `last_name`, `updated_at`), or `{id, deleted: true}` for `user.deleted`.
     pub data: std::collections::HashMap<String, serde_json::Value>,
+}
+
+impl Example for ClerkWebhookEventDoc {
+    fn example() -> Self {
+        let user = serde_json::json!({
+            "id": "user_2abc",
+            "object": "user",
+            "email_addresses": [{
+                "id": "idn_1",
+                "email_address": "ada@example.com",
+                "verification": {"status": "verified"},
+            }],
+            "primary_email_address_id": "idn_1",
+            "username": "ada",
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "created_at": 1_764_000_000_000_i64,
+            "updated_at": 1_764_000_000_000_i64,
+        });
+        Self {
+            kind: "user.created".into(),
+            object: Some("event".into()),
+            timestamp: Some(1_764_000_000_000),
+            data: serde_json::from_value(user).unwrap_or_default(),
+        }
+    }
 }
 
 /// The raw JSON body: the signature covers these exact bytes, so they are kept as received.
@@ -76,9 +102,20 @@ pub enum WebhookStatus {
     Ignored,
 }
 
+/// The delivery was accepted.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct WebhookAck {
+    /// Whether the event was applied now, before (a redelivery), or not at all (another type).
     pub status: WebhookStatus,
+}
+
+impl Example for WebhookAck {
+    fn example() -> Self {
+        Self {
+            status: WebhookStatus::Processed,
+        }
+    }
 }
 
 pub struct WebhooksApi;

@@ -168,10 +168,3 @@ pub async fn delete<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<(), DbE
     users::Entity::delete_by_id(user_id).exec(db).await?;
     Ok(())
 }
-
-pub async fn find<C: ConnectionTrait>(
-    db: &C,
-    user_id: &str,
-) -> Result<Option<users::Model>, DbErr> {
-    users::Entity::find_by_id(user_id).one(db).await
-}

@@ -49,6 +49,9 @@ export const getMyHistory = <ThrowOnError extends boolean = false>(options?: Opt
 
 /**
  * Get one of my challenges
+ *
+ * One challenge from the caller's history, with its options, answer and explanation. Another
+ * user's challenge is 404, exactly like one that does not exist.
  */
 export const getChallenge = <ThrowOnError extends boolean = false>(options: Options<GetChallengeData, ThrowOnError>): RequestResult<GetChallengeResponses, GetChallengeErrors, ThrowOnError> => (options.client ?? client).get<GetChallengeResponses, GetChallengeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

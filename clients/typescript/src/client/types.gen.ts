@@ -34,6 +34,9 @@ export type AnswerResult = {
      * The correct option, 0–3.
      */
     correct_answer_id: number;
+    /**
+     * Why the correct option is correct.
+     */
     explanation: string;
     /**
      * When the first answer was recorded (RFC 3339, UTC).
@@ -51,7 +54,10 @@ export type Challenge = {
      * Unique id; use it to read or answer the challenge.
      */
     id: number;
-    difficulty: Difficulty;
+    /**
+     * How hard the challenge is.
+     */
+    difficulty: Difficulty & unknown;
     /**
      * The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
      */
@@ -89,6 +95,9 @@ export type Challenge = {
  * One page of the caller's challenges, newest first.
  */
 export type ChallengeHistory = {
+    /**
+     * At most `limit` challenges, newest first.
+     */
     challenges: Array<Challenge>;
     /**
      * Pass as `before` to get the next (older) page; null on the last page.
@@ -278,7 +287,10 @@ export type Stats = {
      * `total_correct / total_answered` (0–1), null when nothing is answered yet.
      */
     accuracy?: number | null;
-    by_difficulty: StatsByDifficulty;
+    /**
+     * The same counts per difficulty.
+     */
+    by_difficulty: StatsByDifficulty & unknown;
 };
 
 /**
@@ -287,16 +299,30 @@ export type Stats = {
  * Per-difficulty breakdown.
  */
 export type StatsByDifficulty = {
-    easy: DifficultyStats;
-    medium: DifficultyStats;
-    hard: DifficultyStats;
+    /**
+     * Counts over the caller's easy challenges.
+     */
+    easy: DifficultyStats & unknown;
+    /**
+     * Counts over the caller's medium challenges.
+     */
+    medium: DifficultyStats & unknown;
+    /**
+     * Counts over the caller's hard challenges.
+     */
+    hard: DifficultyStats & unknown;
 };
 
 /**
  * WebhookAck
+ *
+ * The delivery was accepted.
  */
 export type WebhookAck = {
-    status: WebhookStatus;
+    /**
+     * Whether the event was applied now, before (a redelivery), or not at all (another type).
+     */
+    status: WebhookStatus & unknown;
 };
 
 /**
