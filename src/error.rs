@@ -52,7 +52,14 @@ pub enum ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
-        Self::Internal(error.into())
+        match error {
+            // Not a bug to report but an outage to wait out: 503, like /readyz.
+            sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_) => {
+                tracing::error!(error = %error, "database unavailable");
+                Self::Unavailable("the database is unavailable; please try again shortly".into())
+            }
+            error => Self::Internal(error.into()),
+        }
     }
 }
 
@@ -141,11 +148,10 @@ pub mod documented {
     pub const NOT_FOUND: u16 = 1 << 2;
     pub const QUOTA: u16 = 1 << 3;
     pub const GENERATOR: u16 = 1 << 4;
-    pub const UNAVAILABLE: u16 = 1 << 5;
     /// 413 and 415, for operations that take a JSON body.
-    pub const BODY: u16 = 1 << 6;
+    pub const BODY: u16 = 1 << 5;
     /// 401 for a webhook whose Svix signature does not check out.
-    pub const SIGNATURE: u16 = 1 << 7;
+    pub const SIGNATURE: u16 = 1 << 6;
 }
 
 /// An [`ApiError`] returned by an operation that documents the statuses in `STATUSES`.
@@ -215,9 +221,10 @@ impl<const STATUSES: u16> ApiResponse for Documented<STATUSES> {
                 None,
             ),
             (
-                UNAVAILABLE,
+                0,
                 503,
-                "The service or this feature is not available right now.",
+                "Not available right now: the database is unreachable, or (webhook) no signing \
+                 secret is configured.",
                 None,
             ),
             (

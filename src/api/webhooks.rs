@@ -145,7 +145,7 @@ impl WebhooksApi {
         #[oai(name = "svix-signature")]
         svix_signature: Header<Option<String>>,
         body: SignedJson,
-    ) -> ApiResult<Json<WebhookAck>, { BAD_REQUEST | BODY | SIGNATURE | UNAVAILABLE }> {
+    ) -> ApiResult<Json<WebhookAck>, { BAD_REQUEST | BODY | SIGNATURE }> {
         let mut headers = HeaderMap::new();
         for (name, value) in [
             ("svix-id", svix_id.0),

@@ -367,6 +367,10 @@ export type GenerateChallengeErrors = {
      */
     502: ErrorBody;
     /**
+     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
+    /**
      * The challenge generator timed out; no quota was spent.
      */
     504: ErrorBody;
@@ -413,6 +417,10 @@ export type GetMyHistoryErrors = {
      * Unexpected server error.
      */
     500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
 };
 
 export type GetMyHistoryError = GetMyHistoryErrors[keyof GetMyHistoryErrors];
@@ -452,6 +460,10 @@ export type GetChallengeErrors = {
      * Unexpected server error.
      */
     500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
 };
 
 export type GetChallengeError = GetChallengeErrors[keyof GetChallengeErrors];
@@ -499,6 +511,10 @@ export type AnswerChallengeErrors = {
      * Unexpected server error.
      */
     500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
 };
 
 export type AnswerChallengeError = AnswerChallengeErrors[keyof AnswerChallengeErrors];
@@ -525,6 +541,10 @@ export type GetStatsErrors = {
      * Unexpected server error.
      */
     500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
 };
 
 export type GetStatsError = GetStatsErrors[keyof GetStatsErrors];
@@ -551,6 +571,10 @@ export type GetQuotaErrors = {
      * Unexpected server error.
      */
     500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
 };
 
 export type GetQuotaError = GetQuotaErrors[keyof GetQuotaErrors];
@@ -604,7 +628,7 @@ export type ReceiveClerkWebhookErrors = {
      */
     500: ErrorBody;
     /**
-     * The service or this feature is not available right now.
+     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
      */
     503: ErrorBody;
 };
@@ -683,6 +707,10 @@ export type CreateDevTokenErrors = {
      * Unexpected server error.
      */
     500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
 };
 
 export type CreateDevTokenError = CreateDevTokenErrors[keyof CreateDevTokenErrors];

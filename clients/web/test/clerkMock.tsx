@@ -1,0 +1,29 @@
+// Stand-in for @clerk/react (see setup.ts): just enough of its API for the app, with the
+// signed-in state under the test's control.
+import type { ReactNode } from 'react';
+
+export const clerkState = { signedIn: false };
+
+export function ClerkProvider({ publishableKey, children }: { publishableKey: string; children: ReactNode }) {
+  return <div data-publishable-key={publishableKey}>{children}</div>;
+}
+
+export function Show({ when, fallback, children }: { when: string; fallback?: ReactNode; children: ReactNode }) {
+  return (when === 'signed-in') === clerkState.signedIn ? children : fallback;
+}
+
+export function SignIn() {
+  return <div>Clerk sign-in form</div>;
+}
+
+export function UserButton() {
+  return <button type="button">Clerk user menu</button>;
+}
+
+export function useAuth() {
+  return {
+    isLoaded: true,
+    isSignedIn: clerkState.signedIn,
+    getToken: async () => (clerkState.signedIn ? 'clerk-session-token' : null),
+  };
+}
