@@ -38,7 +38,7 @@ pub enum ApiError {
     BadSignature(String),
     #[error("{0}")]
     NotFound(String),
-    #[error("daily challenge quota used up; it refills in {retry_after_secs} seconds")]
+    #[error("daily challenge quota used up; it refills in {}", human_duration(*retry_after_secs))]
     QuotaExceeded { retry_after_secs: u64 },
     #[error("the challenge generator failed; no quota was spent, please try again")]
     GeneratorFailed(#[source] anyhow::Error),
@@ -101,6 +101,16 @@ impl ResponseError for ApiError {
             _ => {}
         }
         response
+    }
+}
+
+/// `2 h 5 min`, `14 min`, `40 s`: a wait as a person reads it.
+fn human_duration(secs: u64) -> String {
+    match (secs / 3600, secs % 3600 / 60) {
+        (0, 0) => format!("{secs} s"),
+        (0, minutes) => format!("{minutes} min"),
+        (hours, 0) => format!("{hours} h"),
+        (hours, minutes) => format!("{hours} h {minutes} min"),
     }
 }
 
@@ -270,5 +280,18 @@ fn response_header(name: &'static str) -> MetaHeader {
         required: true,
         deprecated: false,
         schema,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_duration;
+
+    #[test]
+    fn waits_read_as_hours_minutes_or_seconds() {
+        assert_eq!(human_duration(40), "40 s");
+        assert_eq!(human_duration(14 * 60 + 59), "14 min");
+        assert_eq!(human_duration(2 * 3600), "2 h");
+        assert_eq!(human_duration(86_396), "23 h 59 min");
     }
 }

@@ -33,24 +33,12 @@ export async function unwrap<T>(call: Promise<SdkResult<T>>): Promise<T> {
 function describeFailure(error: unknown, response: Response | undefined): string {
   // No response: the request never got an answer (server down, CORS, offline, token fetch failed).
   if (!response) return `Cannot reach the server at ${apiBaseUrl}. Check that it is running and try again.`;
-  const detail = isErrorBody(error) ? error.detail : `The server answered with status ${response.status}.`;
-  const retryAfter = Number(response.headers.get('Retry-After'));
-  return response.status === 429 && retryAfter > 0
-    ? `${detail} (try again in ${formatDuration(retryAfter)})`
-    : detail;
+  // The server's detail is written for people (a 429 says when the quota refills).
+  return isErrorBody(error) ? error.detail : `The server answered with status ${response.status}.`;
 }
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** "2 h 5 min", rounding up so a wait is never under-stated. */
-export function formatDuration(seconds: number): string {
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours === 0) return `${rest} min`;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
 
 /** Loads `load()` on mount and whenever `version` changes; keeps the last data while reloading. */

@@ -101,16 +101,16 @@ describe('challenges', () => {
     expect(screen.getByText('Two.')).toBeTruthy();
   });
 
-  it('shows the 429 detail with the Retry-After wait', async () => {
+  it('shows the 429 detail, which says when the quota refills', async () => {
     fakeServer({
       'POST /api/generate-challenge': () =>
-        json({ detail: 'daily challenge quota used up; it refills in 5400 seconds' }, 429, { 'Retry-After': '5400' }),
+        json({ detail: 'daily challenge quota used up; it refills in 1 h 30 min' }, 429, { 'Retry-After': '5400' }),
     });
     devSignedIn();
     render(<Root />);
     await userEvent.click(screen.getByRole('button', { name: 'Generate' }));
     expect((await screen.findByRole('alert')).textContent).toBe(
-      'daily challenge quota used up; it refills in 5400 seconds (try again in 1 h 30 min)',
+      'daily challenge quota used up; it refills in 1 h 30 min',
     );
   });
 
