@@ -25,7 +25,8 @@ pub struct GenerateChallengeRequest {
     /// How hard the challenge should be.
     pub difficulty: Difficulty,
     /// Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
-    #[oai(nullable, validator(min_length = 1, max_length = 80))]
+    /// Not blank; surrounding spaces are trimmed.
+    #[oai(nullable, validator(min_length = 1, max_length = 80, pattern = r"\S"))]
     pub topic: Option<Text>,
 }
 

@@ -17,7 +17,7 @@ use crate::{
 #[oai(example)]
 pub struct DevTokenRequest {
     /// The user id (`sub`), for example `user_dev`.
-    #[oai(validator(min_length = 1, max_length = 128))]
+    #[oai(validator(min_length = 1, max_length = 128, pattern = r"\S"))]
     pub user_id: Text,
     /// Optional `email` claim.
     #[oai(nullable, validator(max_length = 320))]
@@ -81,9 +81,6 @@ impl DevApi {
             )
         })?;
         let request = body.0;
-        if request.user_id.0.trim().is_empty() {
-            return Err(ApiError::BadRequest("user_id must not be blank".into()).into());
-        }
         let profile = Profile {
             id: request.user_id.0,
             email: request.email.map(|t| t.0),

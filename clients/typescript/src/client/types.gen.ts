@@ -221,6 +221,7 @@ export type GenerateChallengeRequest = {
     difficulty: Difficulty & unknown;
     /**
      * Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
+     * Not blank; surrounding spaces are trimmed.
      */
     topic?: string | null;
 };
