@@ -285,7 +285,23 @@ fn response_header(name: &'static str) -> MetaHeader {
 
 #[cfg(test)]
 mod tests {
-    use super::human_duration;
+    use poem::error::ResponseError;
+    use sea_orm::{ConnAcquireErr, DbErr};
+
+    use super::{ApiError, human_duration};
+
+    #[test]
+    fn a_database_outage_is_503_and_other_database_errors_500() {
+        let outage = ApiError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert_eq!(outage.status(), 503);
+        let bug = ApiError::from(DbErr::Custom("constraint".into()));
+        assert_eq!(bug.status(), 500);
+        assert_eq!(
+            bug.to_string(),
+            "internal server error",
+            "internals never reach clients"
+        );
+    }
 
     #[test]
     fn waits_read_as_hours_minutes_or_seconds() {

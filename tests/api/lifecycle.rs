@@ -18,6 +18,53 @@ async fn health_and_readiness_probes_answer_200() {
     }
 }
 
+/// PostgreSQL only: an embedded SQLite file has no outage to simulate (open connections keep
+/// working even when the file is deleted); the error mapping itself is unit-tested.
+#[tokio::test]
+async fn a_database_outage_is_503_on_readiness_and_on_the_api() {
+    let app = TestApp::spawn().await;
+    let Some((server, name)) = app
+        .database_url
+        .rsplit_once('/')
+        .filter(|_| app.database_url.starts_with("postgres"))
+    else {
+        return;
+    };
+    let token = app.token("user_outage");
+    assert_eq!(app.get("/api/quota", &token).await.status(), 200);
+    let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+        .await
+        .expect("admin");
+    use sea_orm::ConnectionTrait;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await
+        .expect("drop");
+
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(ready.status(), 503);
+    let alive = app
+        .client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(alive.status(), 200, "the process itself is fine");
+    let history = app.get("/api/my-history", &token).await;
+    assert_eq!(history.status(), 503);
+    assert!(
+        json_body(history).await["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("database")
+    );
+}
+
 #[tokio::test]
 async fn unknown_routes_are_json_404s() {
     let app = TestApp::spawn().await;
