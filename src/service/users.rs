@@ -15,7 +15,7 @@ use crate::{
 
 /// How long a process trusts that a user it has seen still exists. Deletions made by this
 /// process take effect at once; ones made by another process sharing the database within this.
-const ACTIVE_USER_TTL: Duration = Duration::from_secs(30);
+const ACTIVE_USER_TTL: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 pub struct UserService {
@@ -34,18 +34,30 @@ impl UserService {
     }
 
     /// Makes sure the token's user exists with a quota (a missed `user.created` webhook never
-    /// locks anyone out), and refuses users deleted in Clerk.
+    /// locks anyone out), and refuses users deleted in Clerk. Writes only when something is
+    /// missing or the token carries a newer email or username.
     pub async fn ensure_active(&self, profile: &Profile) -> Result<(), ApiError> {
         if self.active.contains_key(&profile.id) {
             return Ok(());
         }
-        let txn = self.db.writer.begin().await?;
-        if !store::users::upsert(&txn, profile, ProfileSource::Token).await? {
-            txn.rollback().await?;
-            return Err(quotas::deleted());
+        let stored = store::users::find_with_quota(&self.db.reader, &profile.id).await?;
+        let up_to_date = stored.is_some_and(|(user, has_quota)| {
+            let known = |claim: &Option<String>, column: &Option<String>| {
+                claim.is_none() || claim == column
+            };
+            has_quota
+                && known(&profile.email, &user.email)
+                && known(&profile.username, &user.username)
+        });
+        if !up_to_date {
+            let txn = self.db.writer.begin().await?;
+            if !store::users::upsert(&txn, profile, ProfileSource::Token).await? {
+                txn.rollback().await?;
+                return Err(quotas::deleted());
+            }
+            store::quotas::create_if_missing(&txn, &profile.id, self.quotas.window(now())).await?;
+            txn.commit().await?;
         }
-        store::quotas::create_if_missing(&txn, &profile.id, self.quotas.window(now())).await?;
-        txn.commit().await?;
         self.active.insert(profile.id.clone(), ());
         Ok(())
     }

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, JoinType, QueryFilter,
+    QuerySelect,
     sea_query::{Expr, OnConflict, Query},
 };
 
@@ -167,4 +168,21 @@ pub async fn delete<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<(), DbE
         .await?;
     users::Entity::delete_by_id(user_id).exec(db).await?;
     Ok(())
+}
+
+/// The user and whether they have a quota row, in one query.
+pub async fn find_with_quota<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+) -> Result<Option<(users::Model, bool)>, DbErr> {
+    let quota_of_user = users::Entity::belongs_to(quotas::Entity)
+        .from(users::Column::Id)
+        .to(quotas::Column::UserId)
+        .into();
+    let found = users::Entity::find_by_id(user_id)
+        .select_also(quotas::Entity)
+        .join(JoinType::LeftJoin, quota_of_user)
+        .one(db)
+        .await?;
+    Ok(found.map(|(user, quota)| (user, quota.is_some())))
 }

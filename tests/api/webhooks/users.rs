@@ -275,6 +275,31 @@ async fn a_deleted_users_still_valid_token_is_refused() {
 }
 
 #[tokio::test]
+async fn another_process_sharing_the_database_refuses_a_deleted_user_within_seconds() {
+    let receiver = TestEnv::new().spawn().await;
+    let other = TestEnv::new()
+        .set("DATABASE_URL", receiver.database_url.clone())
+        .spawn()
+        .await;
+    let token = other.token("user_2elsewhere");
+    assert_eq!(other.get("/api/quota", &token).await.status(), 200);
+
+    deliver(&receiver, "user.deleted", deleted_user("user_2elsewhere")).await;
+    let mut status = 200;
+    for _ in 0..80 {
+        status = other.get("/api/my-history", &token).await.status().as_u16();
+        if status == 401 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        status, 401,
+        "refused once the other process's 5 s memory of the user lapses"
+    );
+}
+
+#[tokio::test]
 async fn a_user_created_arriving_after_user_deleted_does_not_bring_the_user_back() {
     let app = TestEnv::new().spawn().await;
     let id = "user_2gone";
