@@ -26,35 +26,33 @@ pub struct Db {
 
 /// Opens the connections for `url` (SQLite or PostgreSQL) without touching the schema.
 pub async fn connect(url: &str) -> Result<Db, DbErr> {
-    if !url.starts_with("sqlite:") {
+    let options = |max_connections: u32| {
         let mut options = ConnectOptions::new(url);
         options
-            .max_connections(16)
+            .max_connections(max_connections)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
             .sqlx_logging(false);
-        let pool = Database::connect(options).await?;
+        options
+    };
+    if !url.starts_with("sqlite:") {
+        let pool = Database::connect(options(16)).await?;
         return Ok(Db {
             reader: pool.clone(),
             writer: pool,
         });
     }
     let sqlite = |max_connections: u32| {
-        let mut options = ConnectOptions::new(url);
-        options
-            .max_connections(max_connections)
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
-            .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sqlite::SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true)
-                    // 1 MiB of page cache per connection (SQLite's default is 2 MiB): the OS
-                    // caches the file anyway, and this keeps the process small.
-                    .pragma("cache_size", "-1024")
-            });
+        let mut options = options(max_connections);
+        options.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sqlite::SqliteJournalMode::Wal)
+                .synchronous(sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                // 1 MiB of page cache per connection (SQLite's default is 2 MiB): the OS
+                // caches the file anyway, and this keeps the process small.
+                .pragma("cache_size", "-1024")
+        });
         options
     };
     // The writer first: it creates the file and switches it to WAL before readers open it.

@@ -240,6 +240,15 @@ impl TestApp {
         main_key().sign(&session_claims(user_id))
     }
 
+    /// `GET path` without a token.
+    pub async fn get_anonymous(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))

@@ -12,7 +12,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_challenger");
 async fn health_and_readiness_probes_answer_200() {
     let app = TestApp::spawn().await;
     for path in ["/healthz", "/readyz"] {
-        let response = app.client.get(app.url(path)).send().await.expect("request");
+        let response = app.get_anonymous(path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(json_body(response).await["status"], "ok");
     }
@@ -41,19 +41,9 @@ async fn a_database_outage_is_503_on_readiness_and_on_the_api() {
         .await
         .expect("drop");
 
-    let ready = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("request");
+    let ready = app.get_anonymous("/readyz").await;
     assert_eq!(ready.status(), 503);
-    let alive = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("request");
+    let alive = app.get_anonymous("/healthz").await;
     assert_eq!(alive.status(), 200, "the process itself is fine");
     let history = app.get("/api/my-history", &token).await;
     assert_eq!(history.status(), 503);
@@ -68,12 +58,7 @@ async fn a_database_outage_is_503_on_readiness_and_on_the_api() {
 #[tokio::test]
 async fn unknown_routes_are_json_404s() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/api/nope"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get_anonymous("/api/nope").await;
     assert_eq!(response.status(), 404);
     assert!(json_body(response).await["detail"].is_string());
 }
@@ -101,12 +86,7 @@ async fn a_wrong_method_is_405_with_an_allow_header() {
 #[tokio::test]
 async fn every_response_carries_a_request_id_and_reuses_a_sane_incoming_one() {
     let app = TestApp::spawn().await;
-    let fresh = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("request");
+    let fresh = app.get_anonymous("/healthz").await;
     assert!(!fresh.headers()["x-request-id"].is_empty());
     let reused = app
         .client
@@ -135,21 +115,9 @@ async fn the_served_spec_and_the_cli_spec_equal_the_committed_one() {
         "openapi/openapi.json is stale: run `cargo run -- openapi > openapi/openapi.json`"
     );
     let app = TestApp::spawn().await;
-    let served = json_body(
-        app.client
-            .get(app.url("/openapi.json"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let served = json_body(app.get_anonymous("/openapi.json").await).await;
     assert_eq!(served, committed);
-    let docs = app
-        .client
-        .get(app.url("/docs"))
-        .send()
-        .await
-        .expect("request");
+    let docs = app.get_anonymous("/docs").await;
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.expect("html").contains("swagger"));
 }

@@ -143,12 +143,7 @@ async fn a_server_started_during_a_jwks_outage_starts_and_accepts_tokens_once_it
     jwks.set_down(true);
     let app = app_with_jwks(&server).await;
 
-    let ready = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("request");
+    let ready = app.get_anonymous("/readyz").await;
     assert_eq!(ready.status(), 200);
     let token = app.token("user_late_jwks");
     assert_token_rejected(&app, &token, "unknown key").await;

@@ -15,12 +15,7 @@ use crate::{
 #[tokio::test]
 async fn a_request_without_a_token_gets_a_bare_bearer_challenge() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/api/quota"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get_anonymous("/api/quota").await;
     assert_eq!(
         response.headers()["www-authenticate"],
         "Bearer",
