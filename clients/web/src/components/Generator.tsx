@@ -3,6 +3,15 @@ import { useState, type FormEvent } from 'react';
 
 export const DIFFICULTIES: readonly Difficulty[] = ['easy', 'medium', 'hard'];
 
+/** One `<option>` per difficulty, for the selects that pick one. */
+export function DifficultyOptions() {
+  return DIFFICULTIES.map((d) => (
+    <option key={d} value={d}>
+      {d}
+    </option>
+  ));
+}
+
 interface Props {
   busy: boolean;
   error: string | null;
@@ -25,11 +34,7 @@ export function Generator({ busy, error, onGenerate }: Props) {
         <label>
           Difficulty
           <select value={difficulty} onChange={(e) => setDifficulty(e.target.value as Difficulty)}>
-            {DIFFICULTIES.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
+            <DifficultyOptions />
           </select>
         </label>
         <label>

@@ -1,7 +1,7 @@
 import { getMyHistory, type Challenge, type ChallengeHistory, type Difficulty } from '@challenger/sdk';
 import { useEffect, useState } from 'react';
 import { errorMessage, unwrap } from '../api';
-import { DIFFICULTIES } from './Generator';
+import { DifficultyOptions } from './Generator';
 import { InlineCode } from './RichText';
 
 const PAGE_SIZE = 10;
@@ -62,11 +62,7 @@ export function History({ version, onOpen }: Props) {
         Filter by difficulty
         <select value={difficulty} onChange={(e) => setDifficulty(e.target.value as Difficulty | '')}>
           <option value="">all</option>
-          {DIFFICULTIES.map((d) => (
-            <option key={d} value={d}>
-              {d}
-            </option>
-          ))}
+          <DifficultyOptions />
         </select>
       </label>
       {challenges.length === 0 && !loading && !error && <p>No challenges yet.</p>}
