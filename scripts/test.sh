@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting and lints, the Rust tests on SQLite (and on PostgreSQL when
-# TEST_DATABASE_URL is set), the TypeScript SDK against the release server, the web frontend,
-# and schemathesis.
+# TEST_DATABASE_URL is set), the TypeScript SDK against the release server, the spec through
+# two independent readers, the web frontend, and schemathesis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/challenger-target}"
@@ -35,6 +35,9 @@ export CHALLENGER_BIN="$CARGO_TARGET_DIR/release/challenger"
 
 step "TypeScript SDK"
 (cd clients/typescript && npm ci --no-audit --no-fund && npm run check:generated && npm test)
+
+step "OpenAPI spec: Redocly lint and openapi-python-client"
+scripts/spec-check.sh
 
 step "web frontend"
 (cd clients/web && npm ci --no-audit --no-fund && npm run build && npm test)

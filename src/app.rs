@@ -116,8 +116,6 @@ impl App {
     /// The HTTP endpoint: API, spec, Swagger UI, and the middleware around them.
     pub fn endpoint(&self, config: &Config) -> impl Endpoint + 'static {
         let api = api::service();
-        let spec = api.spec_endpoint();
-        let docs = api.swagger_ui();
         let cors = Cors::new()
             .allow_origins(config.cors_allowed_origins.iter().map(String::as_str))
             .allow_methods(["GET", "POST", "OPTIONS"])
@@ -125,8 +123,8 @@ impl App {
             .expose_headers(["retry-after", "x-request-id", "www-authenticate"])
             .max_age(3600);
         Route::new()
-            .nest("/docs", docs)
-            .at("/openapi.json", spec)
+            .at("/docs", api::swagger_ui())
+            .at("/openapi.json", api::spec_endpoint())
             .nest("/", api)
             .with(SessionCookie)
             .with(BodyLimit)

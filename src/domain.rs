@@ -46,15 +46,43 @@ pub struct Challenge {
     pub correct_answer_id: u8,
     pub explanation: String,
     pub created_at: DateTime<Utc>,
+    /// The first answer, once there is one.
+    pub answer: Option<Answer>,
 }
 
 /// The first answer a user gave to one of their challenges.
 #[derive(Clone, Debug)]
 pub struct Answer {
-    pub challenge_id: i64,
     pub selected_answer_id: u8,
     pub correct: bool,
     pub answered_at: DateTime<Utc>,
+}
+
+/// Whether a challenge has been answered, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, poem_openapi::Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum Outcome {
+    Unanswered,
+    Correct,
+    Wrong,
+}
+
+impl Outcome {
+    pub fn of(answer: Option<&Answer>) -> Self {
+        match answer {
+            None => Outcome::Unanswered,
+            Some(answer) if answer.correct => Outcome::Correct,
+            Some(_) => Outcome::Wrong,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Unanswered => "unanswered",
+            Outcome::Correct => "correct",
+            Outcome::Wrong => "wrong",
+        }
+    }
 }
 
 /// A user's quota as of now.

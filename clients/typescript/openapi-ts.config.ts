@@ -6,5 +6,5 @@ import { defineConfig } from '@hey-api/openapi-ts';
 export default defineConfig({
   input: '../../openapi/openapi.json',
   output: process.env.CHALLENGER_SDK_OUTPUT ?? 'src/client',
-  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk'],
+  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk', '@tanstack/react-query'],
 });

@@ -7,6 +7,7 @@ mod m20261127_000002_create_quotas;
 mod m20261127_000003_create_challenges;
 mod m20261127_000004_create_answers;
 mod m20261127_000005_create_webhook_events;
+mod m20261201_000006_add_challenge_outcome;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_challenges::Migration),
             Box::new(m20261127_000004_create_answers::Migration),
             Box::new(m20261127_000005_create_webhook_events::Migration),
+            Box::new(m20261201_000006_add_challenge_outcome::Migration),
         ]
     }
 }

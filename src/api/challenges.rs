@@ -13,9 +13,10 @@ use super::{Tag, text::Text};
 use crate::{
     app::AppState,
     auth::ClerkAuth,
-    domain::{Answer, Challenge, Difficulty, Tally},
+    domain::{Answer, Challenge, Difficulty, Outcome, Tally},
     error::{ApiResult, documented::*},
     service::challenges::MAX_PAGE_SIZE,
+    store::challenges::PageFilter,
 };
 
 /// What kind of challenge to generate.
@@ -62,6 +63,42 @@ pub struct ChallengeResponse {
     pub topic: Option<String>,
     /// When the challenge was generated (RFC 3339, UTC).
     pub timestamp: DateTime<Utc>,
+    /// The caller's recorded (first) answer, or null while the challenge is unanswered.
+    #[oai(nullable)]
+    pub answer: Option<RecordedAnswer>,
+}
+
+/// The first answer the caller gave to a challenge.
+#[derive(Debug, Object)]
+#[oai(example)]
+pub struct RecordedAnswer {
+    /// The option the caller chose, 0–3.
+    #[oai(validator(minimum(value = "0"), maximum(value = "3")))]
+    pub selected_answer_id: u8,
+    /// Whether it is the correct option.
+    pub correct: bool,
+    /// When it was recorded (RFC 3339, UTC).
+    pub answered_at: DateTime<Utc>,
+}
+
+impl Example for RecordedAnswer {
+    fn example() -> Self {
+        Self {
+            selected_answer_id: 0,
+            correct: true,
+            answered_at: super::example_time(),
+        }
+    }
+}
+
+impl From<Answer> for RecordedAnswer {
+    fn from(a: Answer) -> Self {
+        Self {
+            selected_answer_id: a.selected_answer_id,
+            correct: a.correct,
+            answered_at: a.answered_at,
+        }
+    }
 }
 
 impl Example for ChallengeResponse {
@@ -80,6 +117,7 @@ impl Example for ChallengeResponse {
             explanation: "A slice step of 2 takes every second element starting at index 0.".into(),
             topic: Some("python".into()),
             timestamp: super::example_time(),
+            answer: Some(RecordedAnswer::example()),
         }
     }
 }
@@ -95,6 +133,7 @@ impl From<Challenge> for ChallengeResponse {
             explanation: c.explanation,
             topic: c.topic,
             timestamp: c.created_at,
+            answer: c.answer.map(Into::into),
         }
     }
 }
@@ -305,8 +344,9 @@ impl ChallengesApi {
 
     /// List my challenges
     ///
-    /// The caller's own challenges, newest first, `limit` at a time. To page, pass the previous
-    /// page's `next_before` as `before`.
+    /// The caller's own challenges with their recorded answers, newest first, `limit` at a time,
+    /// optionally only one difficulty or outcome (`outcome=wrong` lists the caller's mistakes).
+    /// To page, pass the previous page's `next_before` as `before`.
     #[oai(
         path = "/api/my-history",
         method = "get",
@@ -327,15 +367,17 @@ impl ChallengesApi {
         before: Query<Option<i64>>,
         /// Only challenges of this difficulty.
         difficulty: Query<Option<Difficulty>>,
+        /// Only unanswered challenges, or only those answered correctly or wrongly.
+        outcome: Query<Option<Outcome>>,
     ) -> ApiResult<Json<HistoryResponse>, { BAD_REQUEST | UNAUTHORIZED }> {
+        let filter = PageFilter {
+            before: before.0,
+            difficulty: difficulty.0,
+            outcome: outcome.0,
+        };
         let page = state
             .challenges
-            .history(
-                &auth.0.id,
-                before.0,
-                difficulty.0,
-                limit.0.min(MAX_PAGE_SIZE),
-            )
+            .history(&auth.0.id, filter, limit.0.min(MAX_PAGE_SIZE))
             .await?;
         Ok(Json(HistoryResponse {
             challenges: page.challenges.into_iter().map(Into::into).collect(),
@@ -345,8 +387,9 @@ impl ChallengesApi {
 
     /// Get one of my challenges
     ///
-    /// One challenge from the caller's history, with its options, answer and explanation. Another
-    /// user's challenge is 404, exactly like one that does not exist.
+    /// One challenge from the caller's history, with its options, correct answer, explanation and
+    /// the caller's recorded answer. Another user's challenge is 404, exactly like one that does
+    /// not exist.
     #[oai(
         path = "/api/challenges/:id",
         method = "get",

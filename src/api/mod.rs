@@ -5,12 +5,15 @@ mod challenges;
 mod dev;
 mod health;
 mod quota;
+mod spec;
 mod text;
 mod webhooks;
 
 use std::sync::LazyLock;
 
 use poem_openapi::{OpenApiService, Tags};
+
+pub use spec::{spec_endpoint, spec_json, swagger_ui};
 
 pub const API_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -54,17 +57,14 @@ pub fn service() -> OpenApiService<Api, ()> {
              token as `Authorization: Bearer <token>`. Every error body is `{\"detail\": \"...\"}`.",
         )
         .server("/")
-        .license(poem_openapi::LicenseObject::new("MIT"))
+        .license(
+            poem_openapi::LicenseObject::new("MIT").url("https://opensource.org/license/mit"),
+        )
 }
 
 /// The instant the spec's examples use.
 fn example_time() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(1_795_771_800, 0).unwrap_or_default()
-}
-
-/// The spec as committed at `openapi/openapi.json`.
-pub fn spec_json() -> String {
-    service().spec()
 }
 
 /// The methods the operation at `path` accepts (`"GET"`, `"POST"`…), for the `Allow` header of

@@ -29,7 +29,7 @@ pub struct ClerkWebhookEventDoc {
     pub timestamp: Option<i64>,
     /// The Clerk user object (`id`, `email_addresses`, `primary_email_address_id`, `username`,
     /// `first_name`, `last_name`, `updated_at`), or `{id, deleted: true}` for `user.deleted`.
-    pub data: std::collections::HashMap<String, serde_json::Value>,
+    pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl Example for ClerkWebhookEventDoc {

@@ -9,7 +9,10 @@ use crate::{
     domain::{Answer, Challenge, Difficulty, Tally, now},
     error::ApiError,
     generator::{ChallengeGenerator, GenerationError, GenerationRequest, RECENT_TITLES},
-    store::{self, Db, challenges::NewChallenge},
+    store::{
+        self, Db,
+        challenges::{NewChallenge, PageFilter},
+    },
 };
 
 pub const MAX_PAGE_SIZE: u64 = 100;
@@ -118,15 +121,13 @@ impl ChallengeService {
     pub async fn history(
         &self,
         user_id: &str,
-        before: Option<i64>,
-        difficulty: Option<Difficulty>,
+        filter: PageFilter,
         limit: u64,
     ) -> Result<HistoryPage, ApiError> {
         let limit = limit.clamp(1, MAX_PAGE_SIZE);
         // One extra row tells whether another page exists.
         let mut challenges =
-            store::challenges::page(&self.db.reader, user_id, before, difficulty, limit + 1)
-                .await?;
+            store::challenges::page(&self.db.reader, user_id, filter, limit + 1).await?;
         let next_before = if challenges.len() as u64 > limit {
             challenges.truncate(limit as usize);
             challenges.last().map(|c| c.id)
@@ -147,10 +148,14 @@ impl ChallengeService {
         selected: u8,
     ) -> Result<(Challenge, Answer), ApiError> {
         let challenge = self.get(user_id, id).await?;
+        if let Some(answer) = challenge.answer.clone() {
+            return Ok((challenge, answer));
+        }
         let correct = selected == challenge.correct_answer_id;
+        let txn = self.db.writer.begin().await?;
         let answer =
-            store::answers::record_first(&self.db.writer, user_id, id, selected, correct, now())
-                .await?;
+            store::answers::record_first(&txn, user_id, id, selected, correct, now()).await?;
+        txn.commit().await?;
         Ok((challenge, answer))
     }
 

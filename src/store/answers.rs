@@ -1,12 +1,17 @@
 //! Answers: the first one a user gives to a challenge is kept.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, OnConflict},
+};
 
-use super::entity::answers;
-use crate::domain::Answer;
+use super::entity::{answers, challenges};
+use crate::domain::{Answer, Outcome};
 
-/// Records an answer unless the challenge already has one; returns the recorded answer.
+/// Records an answer unless the challenge already has one, and the challenge's outcome with it;
+/// returns the recorded answer. Run it in a transaction, so the two writes commit together.
 pub async fn record_first<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
@@ -22,7 +27,7 @@ pub async fn record_first<C: ConnectionTrait>(
         correct: Set(correct),
         answered_at: Set(at),
     };
-    answers::Entity::insert(row)
+    let inserted = answers::Entity::insert(row)
         .on_conflict(
             OnConflict::column(answers::Column::ChallengeId)
                 .do_nothing()
@@ -30,15 +35,34 @@ pub async fn record_first<C: ConnectionTrait>(
         )
         .exec_without_returning(db)
         .await?;
+    if inserted == 1 {
+        let answer = Answer {
+            selected_answer_id: selected,
+            correct,
+            answered_at: at,
+        };
+        challenges::Entity::update_many()
+            .col_expr(
+                challenges::Column::Outcome,
+                Expr::val(Outcome::of(Some(&answer)).as_str()),
+            )
+            .filter(challenges::Column::Id.eq(challenge_id))
+            .exec(db)
+            .await?;
+        return Ok(answer);
+    }
     let recorded = answers::Entity::find_by_id(challenge_id)
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("answer to challenge {challenge_id}")))?;
+    to_domain(recorded)
+}
+
+pub fn to_domain(row: answers::Model) -> Result<Answer, DbErr> {
     Ok(Answer {
-        challenge_id: recorded.challenge_id,
-        selected_answer_id: u8::try_from(recorded.selected_answer_id)
+        selected_answer_id: u8::try_from(row.selected_answer_id)
             .map_err(|e| DbErr::Custom(e.to_string()))?,
-        correct: recorded.correct,
-        answered_at: recorded.answered_at,
+        correct: row.correct,
+        answered_at: row.answered_at,
     })
 }

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::entity::{answers, challenges};
-use crate::domain::{Challenge, Difficulty, Tally};
+use crate::domain::{Challenge, Difficulty, Outcome, Tally};
 use crate::generator::GeneratedChallenge;
 
 pub struct NewChallenge<'a> {
@@ -34,6 +34,7 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result
         explanation: Set(generated.explanation.clone()),
         bank_key: Set(generated.bank_key.clone()),
         created_at: Set(new.created_at),
+        outcome: Set(Outcome::Unanswered.as_str().to_owned()),
         ..Default::default()
     };
     let id = challenges::Entity::insert(row)
@@ -49,10 +50,11 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result
         correct_answer_id: generated.correct_answer_id,
         explanation: generated.explanation.clone(),
         created_at: new.created_at,
+        answer: None,
     })
 }
 
-/// The challenge `id` if it belongs to `user_id`.
+/// The challenge `id`, with its answer, if it belongs to `user_id`.
 pub async fn find_owned<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
@@ -60,28 +62,45 @@ pub async fn find_owned<C: ConnectionTrait>(
 ) -> Result<Option<Challenge>, DbErr> {
     challenges::Entity::find_by_id(id)
         .filter(challenges::Column::UserId.eq(user_id))
+        .select_also(answers::Entity)
+        .join(JoinType::LeftJoin, answers_relation())
         .one(db)
         .await?
         .map(to_domain)
         .transpose()
 }
 
-/// One page of a user's challenges, newest first, strictly older than `before`.
+/// Which of a user's challenges a history page lists.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PageFilter {
+    /// Only ids lower than this.
+    pub before: Option<i64>,
+    pub difficulty: Option<Difficulty>,
+    pub outcome: Option<Outcome>,
+}
+
+/// One page of a user's challenges with their answers, newest first. Every combination of
+/// filters has an index that starts with the user and ends with the id, so a page reads only
+/// the rows it returns.
 pub async fn page<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
-    before: Option<i64>,
-    difficulty: Option<Difficulty>,
+    filter: PageFilter,
     limit: u64,
 ) -> Result<Vec<Challenge>, DbErr> {
     let mut query = challenges::Entity::find().filter(challenges::Column::UserId.eq(user_id));
-    if let Some(before) = before {
+    if let Some(before) = filter.before {
         query = query.filter(challenges::Column::Id.lt(before));
     }
-    if let Some(difficulty) = difficulty {
+    if let Some(difficulty) = filter.difficulty {
         query = query.filter(challenges::Column::Difficulty.eq(difficulty.as_str()));
     }
+    if let Some(outcome) = filter.outcome {
+        query = query.filter(challenges::Column::Outcome.eq(outcome.as_str()));
+    }
     query
+        .select_also(answers::Entity)
+        .join(JoinType::LeftJoin, answers_relation())
         .order_by_desc(challenges::Column::Id)
         .limit(limit)
         .all(db)
@@ -192,7 +211,9 @@ fn answers_relation() -> RelationDef {
         .into()
 }
 
-fn to_domain(row: challenges::Model) -> Result<Challenge, DbErr> {
+fn to_domain(
+    (row, answer): (challenges::Model, Option<answers::Model>),
+) -> Result<Challenge, DbErr> {
     let options: Vec<String> =
         serde_json::from_str(&row.options).map_err(|e| DbErr::Custom(e.to_string()))?;
     let difficulty = Difficulty::parse(&row.difficulty)
@@ -207,5 +228,6 @@ fn to_domain(row: challenges::Model) -> Result<Challenge, DbErr> {
             .map_err(|e| DbErr::Custom(e.to_string()))?,
         explanation: row.explanation,
         created_at: row.created_at,
+        answer: answer.map(super::answers::to_domain).transpose()?,
     })
 }

@@ -1,6 +1,6 @@
 //! Generating, listing, reading and answering challenges.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, json_body};
 
@@ -189,10 +189,138 @@ async fn history_rejects_out_of_range_parameters() {
         "limit=abc",
         "before=0",
         "difficulty=extreme",
+        "outcome=maybe",
+        "outcome=",
     ] {
         let response = app.get(&format!("/api/my-history?{query}"), &token).await;
         assert_eq!(response.status(), 400, "{query}");
     }
+}
+
+/// Answers challenge `challenge` rightly or wrongly; returns the option picked.
+async fn answer(app: &TestApp, token: &str, challenge: &Value, right: bool) -> u64 {
+    let id = challenge["id"].as_i64().expect("id");
+    let correct = challenge["correct_answer_id"].as_u64().expect("correct");
+    let pick = if right { correct } else { (correct + 1) % 4 };
+    let response = app
+        .post(
+            &format!("/api/challenges/{id}/answer"),
+            token,
+            &json!({"answer_id": pick}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    pick
+}
+
+fn ids(page: &Value) -> Vec<i64> {
+    page["challenges"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["id"].as_i64().expect("id"))
+        .collect()
+}
+
+#[tokio::test]
+async fn history_and_a_read_by_id_carry_the_recorded_answer() {
+    let app = TestApp::spawn().await;
+    let token = app.token("user_recorded");
+    let generated = json_body(app.generate(&token, "easy").await).await;
+    assert!(
+        generated["answer"].is_null(),
+        "a new challenge is unanswered"
+    );
+    let id = generated["id"].as_i64().expect("id");
+
+    let before = json_body(app.get(&format!("/api/challenges/{id}"), &token).await).await;
+    assert!(before["answer"].is_null());
+
+    let picked = answer(&app, &token, &generated, false).await;
+    let read = json_body(app.get(&format!("/api/challenges/{id}"), &token).await).await;
+    assert_eq!(read["answer"]["selected_answer_id"], picked);
+    assert_eq!(read["answer"]["correct"], false);
+    let answered_at = read["answer"]["answered_at"].as_str().expect("answered_at");
+    assert!(chrono::DateTime::parse_from_rfc3339(answered_at).is_ok());
+
+    let history = json_body(app.get("/api/my-history", &token).await).await;
+    assert_eq!(history["challenges"][0]["answer"], read["answer"]);
+}
+
+#[tokio::test]
+async fn history_filters_by_outcome_and_difficulty_and_pages_within_the_filter() {
+    let app = TestApp::spawn().await;
+    let token = app.token("user_outcome");
+    // Newest first: (id, difficulty, outcome).
+    let mut made: Vec<(i64, &str, &str)> = Vec::new();
+    for (difficulty, answered) in [
+        ("easy", Some(false)),
+        ("hard", Some(false)),
+        ("easy", Some(true)),
+        ("easy", None),
+        ("easy", Some(false)),
+        ("medium", None),
+        ("easy", Some(false)),
+    ] {
+        let challenge = json_body(app.generate(&token, difficulty).await).await;
+        let outcome = match answered {
+            None => "unanswered",
+            Some(right) => {
+                answer(&app, &token, &challenge, right).await;
+                if right { "correct" } else { "wrong" }
+            }
+        };
+        made.insert(
+            0,
+            (challenge["id"].as_i64().expect("id"), difficulty, outcome),
+        );
+    }
+    app.generate(&app.token("user_outcome_other"), "easy").await;
+    let expected = |difficulty: Option<&str>, outcome: &str| -> Vec<i64> {
+        made.iter()
+            .filter(|(_, d, o)| *o == outcome && difficulty.is_none_or(|want| want == *d))
+            .map(|(id, ..)| *id)
+            .collect()
+    };
+
+    for outcome in ["unanswered", "correct", "wrong"] {
+        let page = json_body(
+            app.get(&format!("/api/my-history?outcome={outcome}"), &token)
+                .await,
+        )
+        .await;
+        assert_eq!(ids(&page), expected(None, outcome), "{outcome}");
+        for challenge in page["challenges"].as_array().expect("list") {
+            match outcome {
+                "unanswered" => assert!(challenge["answer"].is_null()),
+                _ => assert_eq!(challenge["answer"]["correct"], outcome == "correct"),
+            }
+        }
+    }
+
+    // Easy mistakes, two per page: the filter holds across pages.
+    let wrong_easy = expected(Some("easy"), "wrong");
+    assert_eq!(wrong_easy.len(), 3);
+    let first = json_body(
+        app.get(
+            "/api/my-history?outcome=wrong&difficulty=easy&limit=2",
+            &token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(ids(&first), wrong_easy[..2]);
+    let cursor = first["next_before"].as_i64().expect("another page");
+    let second = json_body(
+        app.get(
+            &format!("/api/my-history?outcome=wrong&difficulty=easy&limit=2&before={cursor}"),
+            &token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(ids(&second), wrong_easy[2..]);
+    assert!(second["next_before"].is_null());
 }
 
 #[tokio::test]

@@ -328,7 +328,7 @@ pub fn sign_webhook(svix_id: &str, timestamp: i64, body: &[u8]) -> String {
 
 /// A fresh database: a SQLite file in `dir`, or a new PostgreSQL database when
 /// `TEST_DATABASE_URL` points at a PostgreSQL server.
-async fn fresh_database(dir: &tempfile::TempDir) -> String {
+pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(server) if server.starts_with("postgres") => {
             let name = format!("challenger_test_{}", uuid::Uuid::new_v4().simple());

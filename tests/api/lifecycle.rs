@@ -119,7 +119,12 @@ async fn the_served_spec_and_the_cli_spec_equal_the_committed_one() {
     assert_eq!(served, committed);
     let docs = app.get_anonymous("/docs").await;
     assert_eq!(docs.status(), 200);
-    assert!(docs.text().await.expect("html").contains("swagger"));
+    let page = docs.text().await.expect("html");
+    assert!(page.contains("swagger"));
+    assert!(
+        page.contains(include_str!("../../openapi/openapi.json").trim_end()),
+        "Swagger UI loads the published spec"
+    );
 }
 
 #[tokio::test]

@@ -7,5 +7,6 @@ mod auth;
 mod challenges;
 mod generator;
 mod lifecycle;
+mod migrations;
 mod quota;
 mod webhooks;

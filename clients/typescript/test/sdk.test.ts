@@ -7,6 +7,7 @@ import {
   type Challenge,
   type Difficulty,
   type ErrorBody,
+  type Outcome,
   answerChallenge,
   configureChallenger,
   createDevToken,
@@ -286,6 +287,27 @@ describe('challenges', () => {
     const foreign = await answerChallenge({ path: { id: c.id }, body: { answer_id: 0 } });
     assert.equal(foreign.response?.status, 404);
     assertErrorBody(foreign.error);
+  });
+
+  test('getChallenge and getMyHistory carry the recorded answer; outcome filters the history', async () => {
+    await signInAs('user_sdk_outcome');
+    const right = await generate('easy');
+    const wrong = await generate('easy');
+    const open = await generate('medium');
+    assert.equal(open.answer ?? null, null, 'a new challenge is unanswered');
+    await answerChallenge({ path: { id: right.id }, body: { answer_id: right.correct_answer_id } });
+    const picked = (wrong.correct_answer_id + 1) % 4;
+    await answerChallenge({ path: { id: wrong.id }, body: { answer_id: picked } });
+
+    const read = await getChallenge({ path: { id: wrong.id } });
+    assert.equal(read.data?.answer?.selected_answer_id, picked);
+    assert.equal(read.data?.answer?.correct, false);
+
+    const ids = async (outcome: Outcome) =>
+      (await getMyHistory({ query: { outcome } })).data?.challenges.map((c) => c.id);
+    assert.deepEqual(await ids('wrong'), [wrong.id]);
+    assert.deepEqual(await ids('correct'), [right.id]);
+    assert.deepEqual(await ids('unanswered'), [open.id]);
   });
 
   test('getStats sums up generated, answered and correct challenges', async () => {

@@ -19,6 +19,9 @@ pub struct Model {
     /// The built-in bank key, so the bank can avoid repeats.
     pub bank_key: Option<String>,
     pub created_at: DateTimeUtc,
+    /// `unanswered`, `correct` or `wrong`: kept beside the answer so history can filter on it
+    /// through an index.
+    pub outcome: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

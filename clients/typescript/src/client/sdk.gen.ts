@@ -38,8 +38,9 @@ export const generateChallenge = <ThrowOnError extends boolean = false>(options:
 /**
  * List my challenges
  *
- * The caller's own challenges, newest first, `limit` at a time. To page, pass the previous
- * page's `next_before` as `before`.
+ * The caller's own challenges with their recorded answers, newest first, `limit` at a time,
+ * optionally only one difficulty or outcome (`outcome=wrong` lists the caller's mistakes).
+ * To page, pass the previous page's `next_before` as `before`.
  */
 export const getMyHistory = <ThrowOnError extends boolean = false>(options?: Options<GetMyHistoryData, ThrowOnError>): RequestResult<GetMyHistoryResponses, GetMyHistoryErrors, ThrowOnError> => (options?.client ?? client).get<GetMyHistoryResponses, GetMyHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -50,8 +51,9 @@ export const getMyHistory = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * Get one of my challenges
  *
- * One challenge from the caller's history, with its options, answer and explanation. Another
- * user's challenge is 404, exactly like one that does not exist.
+ * One challenge from the caller's history, with its options, correct answer, explanation and
+ * the caller's recorded answer. Another user's challenge is 404, exactly like one that does
+ * not exist.
  */
 export const getChallenge = <ThrowOnError extends boolean = false>(options: Options<GetChallengeData, ThrowOnError>): RequestResult<GetChallengeResponses, GetChallengeErrors, ThrowOnError> => (options.client ?? client).get<GetChallengeResponses, GetChallengeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -54,10 +54,7 @@ export type Challenge = {
      * Unique id; use it to read or answer the challenge.
      */
     id: number;
-    /**
-     * How hard the challenge is.
-     */
-    difficulty: Difficulty & unknown;
+    difficulty: Difficulty;
     /**
      * The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
      */
@@ -87,6 +84,10 @@ export type Challenge = {
      * When the challenge was generated (RFC 3339, UTC).
      */
     timestamp: string;
+    /**
+     * The caller's recorded (first) answer, or null while the challenge is unanswered.
+     */
+    answer?: RecordedAnswer | null;
 };
 
 /**
@@ -215,10 +216,7 @@ export type ErrorBody = {
  * What kind of challenge to generate.
  */
 export type GenerateChallengeRequest = {
-    /**
-     * How hard the challenge should be.
-     */
-    difficulty: Difficulty & unknown;
+    difficulty: Difficulty;
     /**
      * Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
      * Not blank; surrounding spaces are trimmed.
@@ -237,6 +235,11 @@ export type HealthStatus = {
      */
     status: string;
 };
+
+/**
+ * Whether a challenge has been answered, and how.
+ */
+export type Outcome = 'unanswered' | 'correct' | 'wrong';
 
 /**
  * Quota
@@ -267,6 +270,26 @@ export type Quota = {
 };
 
 /**
+ * RecordedAnswer
+ *
+ * The first answer the caller gave to a challenge.
+ */
+export type RecordedAnswer = {
+    /**
+     * The option the caller chose, 0–3.
+     */
+    selected_answer_id: number;
+    /**
+     * Whether it is the correct option.
+     */
+    correct: boolean;
+    /**
+     * When it was recorded (RFC 3339, UTC).
+     */
+    answered_at: string;
+};
+
+/**
  * Stats
  *
  * The caller's progress: totals over all their challenges, and per difficulty.
@@ -288,10 +311,7 @@ export type Stats = {
      * `total_correct / total_answered` (0–1), null when nothing is answered yet.
      */
     accuracy?: number | null;
-    /**
-     * The same counts per difficulty.
-     */
-    by_difficulty: StatsByDifficulty & unknown;
+    by_difficulty: StatsByDifficulty;
 };
 
 /**
@@ -300,18 +320,9 @@ export type Stats = {
  * Per-difficulty breakdown.
  */
 export type StatsByDifficulty = {
-    /**
-     * Counts over the caller's easy challenges.
-     */
-    easy: DifficultyStats & unknown;
-    /**
-     * Counts over the caller's medium challenges.
-     */
-    medium: DifficultyStats & unknown;
-    /**
-     * Counts over the caller's hard challenges.
-     */
-    hard: DifficultyStats & unknown;
+    easy: DifficultyStats;
+    medium: DifficultyStats;
+    hard: DifficultyStats;
 };
 
 /**
@@ -320,10 +331,7 @@ export type StatsByDifficulty = {
  * The delivery was accepted.
  */
 export type WebhookAck = {
-    /**
-     * Whether the event was applied now, before (a redelivery), or not at all (another type).
-     */
-    status: WebhookStatus & unknown;
+    status: WebhookStatus;
 };
 
 /**
@@ -401,6 +409,10 @@ export type GetMyHistoryData = {
          * Only challenges of this difficulty.
          */
         difficulty?: Difficulty;
+        /**
+         * Only unanswered challenges, or only those answered correctly or wrongly.
+         */
+        outcome?: Outcome;
     };
     url: '/api/my-history';
 };
