@@ -40,7 +40,7 @@ step "OpenAPI spec: Redocly lint and openapi-python-client"
 scripts/spec-check.sh
 
 step "web frontend"
-(cd clients/web && npm ci --no-audit --no-fund && npm run build && npm test)
+(cd clients/web && npm ci --no-audit --no-fund && npm run check:built && npm test)
 
 step "schemathesis"
 scripts/schemathesis.sh

@@ -126,6 +126,7 @@ impl App {
             .at("/docs", api::swagger_ui())
             .at("/openapi.json", api::spec_endpoint())
             .nest("/", api)
+            .with(api::WebApp)
             .with(SessionCookie)
             .with(BodyLimit)
             .data(self.state.clone())

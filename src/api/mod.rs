@@ -7,6 +7,7 @@ mod health;
 mod quota;
 mod spec;
 mod text;
+mod web_app;
 mod webhooks;
 
 use std::sync::LazyLock;
@@ -14,6 +15,7 @@ use std::sync::LazyLock;
 use poem_openapi::{OpenApiService, Tags};
 
 pub use spec::{spec_endpoint, spec_json, swagger_ui};
+pub use web_app::WebApp;
 
 pub const API_VERSION: &str = env!("CARGO_PKG_VERSION");
 

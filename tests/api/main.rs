@@ -9,4 +9,5 @@ mod generator;
 mod lifecycle;
 mod migrations;
 mod quota;
+mod web_app;
 mod webhooks;

@@ -1,7 +1,8 @@
 import { configureChallenger, isErrorBody } from '@challenger/sdk';
 import { useEffect, useState } from 'react';
 
-export const apiBaseUrl = import.meta.env.VITE_API_URL || 'http://localhost:8000';
+// Empty: the app is served by the API itself and calls its own origin.
+export const apiBaseUrl = import.meta.env.VITE_API_URL ?? '';
 
 type TokenGetter = () => Promise<string | null> | string | null;
 
@@ -32,7 +33,7 @@ export async function unwrap<T>(call: Promise<SdkResult<T>>): Promise<T> {
 
 function describeFailure(error: unknown, response: Response | undefined): string {
   // No response: the request never got an answer (server down, CORS, offline, token fetch failed).
-  if (!response) return `Cannot reach the server at ${apiBaseUrl}. Check that it is running and try again.`;
+  if (!response) return `Cannot reach the server${apiBaseUrl ? ` at ${apiBaseUrl}` : ''}. Check that it is running and try again.`;
   // The server's detail is written for people (a 429 says when the quota refills).
   return isErrorBody(error) ? error.detail : `The server answered with status ${response.status}.`;
 }

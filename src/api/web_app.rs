@@ -1,0 +1,134 @@
+//! The web app: `clients/web/dist`, embedded in the binary at compile time and served at `/` on
+//! the API's own origin, with client-side routes answered by `index.html`.
+
+use std::borrow::Cow;
+
+use poem::{
+    Body, Endpoint, IntoResponse, Middleware, Request, Response,
+    http::{HeaderValue, Method, StatusCode, header},
+};
+use rust_embed::Embed;
+
+#[derive(Embed)]
+#[folder = "clients/web/dist"]
+struct Assets;
+
+const INDEX: &str = "index.html";
+/// Vite puts every hashed file here: a new build gives new names, so these never change.
+const HASHED_PREFIX: &str = "assets/";
+
+/// Serves the app's files before the API sees the request, and `index.html` to a browser
+/// navigation that the API does not know (a client route such as `/history`).
+pub struct WebApp;
+
+impl<E: Endpoint> Middleware<E> for WebApp {
+    type Output = WebAppEndpoint<E>;
+
+    fn transform(&self, next: E) -> Self::Output {
+        WebAppEndpoint(next)
+    }
+}
+
+pub struct WebAppEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for WebAppEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, request: Request) -> poem::Result<Response> {
+        let Some(path) = app_path(&request) else {
+            return self.0.call(request).await.map(IntoResponse::into_response);
+        };
+        let file = if path.is_empty() { INDEX } else { path };
+        if let Some(response) = asset(&request, file) {
+            return Ok(response);
+        }
+        let navigation = is_navigation(&request) && !looks_like_a_file(path);
+        match self.0.call(request).await {
+            Err(error) if navigation && error.status() == StatusCode::NOT_FOUND => {
+                Ok(index_for_navigation())
+            }
+            other => other.map(IntoResponse::into_response),
+        }
+    }
+}
+
+/// The path without its leading `/`, for a GET or HEAD the app may answer; `None` for the API.
+fn app_path(request: &Request) -> Option<&str> {
+    let path = request.uri().path();
+    let readable = matches!(*request.method(), Method::GET | Method::HEAD);
+    (readable && path != "/api" && !path.starts_with("/api/")).then(|| &path[1..])
+}
+
+/// A browser loading a page lists `text/html` in `Accept`; `fetch` and asset loads do not.
+fn is_navigation(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// A missing `/assets/app.js` must stay a 404, not turn into the app's HTML.
+fn looks_like_a_file(path: &str) -> bool {
+    path.starts_with(HASHED_PREFIX) || path.rsplit('/').next().is_some_and(|s| s.contains('.'))
+}
+
+fn index_for_navigation() -> Response {
+    Assets::get(INDEX).map_or_else(
+        || StatusCode::NOT_FOUND.into_response(),
+        |file| file_response(INDEX, file),
+    )
+}
+
+/// The embedded file at `path`, or 304 when the client's copy is current.
+fn asset(request: &Request, path: &str) -> Option<Response> {
+    let file = Assets::get(path)?;
+    let etag = etag(&file);
+    let current = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
+    if current {
+        return Some(
+            Response::builder()
+                .status(StatusCode::NOT_MODIFIED)
+                .header(header::ETAG, etag)
+                .header(header::CACHE_CONTROL, cache_control(path))
+                .finish(),
+        );
+    }
+    Some(file_response(path, file))
+}
+
+fn file_response(path: &str, file: rust_embed::EmbeddedFile) -> Response {
+    let etag = etag(&file);
+    let content_type = HeaderValue::from_str(file.metadata.mimetype())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let body = match file.data {
+        Cow::Borrowed(bytes) => Body::from_bytes(bytes::Bytes::from_static(bytes)),
+        Cow::Owned(bytes) => Body::from_vec(bytes),
+    };
+    Response::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::ETAG, etag)
+        .header(header::CACHE_CONTROL, cache_control(path))
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .body(body)
+}
+
+/// Hashed files are cached for a year; everything else (`index.html`, the favicon) is
+/// revalidated on every load, so a new release shows at once.
+fn cache_control(path: &str) -> &'static str {
+    if path.starts_with(HASHED_PREFIX) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+fn etag(file: &rust_embed::EmbeddedFile) -> String {
+    let hash = file.metadata.sha256_hash();
+    let hex: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
