@@ -10,15 +10,13 @@ use poem::{
 };
 
 use crate::{
-    api,
-    auth::{DevIssuer, JwksCache, Keys, SessionCookie, TokenVerifier},
+    api::{self, AppState, BodyLimit, RequestLog, SessionCookie, allow_header, json_error},
+    auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
-    error::json_error,
     generator::{BuiltinGenerator, ChallengeGenerator, OpenAiGenerator},
-    middleware::{BodyLimit, RequestLog, allow_header},
     service::{
-        challenges::ChallengeService, quotas::QuotaService, users::UserService,
-        webhooks::WebhookService,
+        challenges::ChallengeService, health::HealthService, quotas::QuotaService,
+        users::UserService, webhooks::WebhookService,
     },
     store,
 };
@@ -27,19 +25,6 @@ use crate::{
 const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
 /// How long in-flight requests may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
-
-/// Shared by every request.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: store::Db,
-    pub verifier: Arc<TokenVerifier>,
-    pub users: UserService,
-    pub quotas: QuotaService,
-    pub challenges: ChallengeService,
-    pub webhooks: WebhookService,
-    /// Present only when no Clerk key is configured.
-    pub dev_issuer: Option<Arc<DevIssuer>>,
-}
 
 /// A built application, ready to serve.
 pub struct App {
@@ -105,10 +90,10 @@ impl App {
                 users.clone(),
                 config.webhook_secret.as_ref().map(|s| s.expose()),
             )?,
+            health: HealthService::new(db),
             users,
             quotas,
             dev_issuer,
-            db,
         };
         Ok(Self { state, jwks })
     }

@@ -86,156 +86,186 @@ impl Config {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads configuration through `lookup`; empty values count as unset.
+    /// Reads configuration through `lookup`, one section at a time; empty values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-
-        let port = parse_or("PORT", get("PORT"), 8000)?;
-        let daily_quota = parse_or("DAILY_QUOTA", get("DAILY_QUOTA"), 50)?;
-        let timeout_secs: u64 = parse_or("OPENAI_TIMEOUT_SECS", get("OPENAI_TIMEOUT_SECS"), 30)?;
-        if timeout_secs == 0 {
-            return Err(invalid("OPENAI_TIMEOUT_SECS", "must be at least 1 second"));
-        }
-        let skew_secs: u64 = parse_or("CLERK_CLOCK_SKEW_SECS", get("CLERK_CLOCK_SKEW_SECS"), 5)?;
-        if skew_secs > MAX_CLOCK_SKEW_SECS {
-            return Err(invalid(
-                "CLERK_CLOCK_SKEW_SECS",
-                "must be at most 300 seconds",
-            ));
-        }
-
-        let database_url =
-            get("DATABASE_URL").unwrap_or_else(|| "sqlite://challenger.db?mode=rwc".into());
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
-            return Err(invalid(
-                "DATABASE_URL",
-                "expected a sqlite:// or postgres:// URL",
-            ));
-        }
-
-        let keys = match (get("CLERK_JWT_KEY"), get("CLERK_JWKS_URL")) {
-            (Some(_), Some(_)) => {
-                return Err(invalid(
-                    "CLERK_JWKS_URL",
-                    "set either CLERK_JWT_KEY or CLERK_JWKS_URL, not both",
-                ));
-            }
-            (Some(pem), None) => {
-                // Dashboards and .env files often carry the PEM on one line with literal `\n`.
-                let pem = pem.replace("\\n", "\n");
-                if pem.contains("PRIVATE KEY") {
-                    return Err(invalid(
-                        "CLERK_JWT_KEY",
-                        "this is a private key; use Clerk's JWT *public* key and keep the private one secret",
-                    ));
-                }
-                DecodingKey::from_rsa_pem(pem.as_bytes())
-                    .map_err(|_| invalid("CLERK_JWT_KEY", "not an RSA public key in PEM format"))?;
-                KeySource::Pem(pem)
-            }
-            (None, Some(url)) => KeySource::Jwks(parse_http_url("CLERK_JWKS_URL", &url)?),
-            (None, None) => KeySource::Development {
-                key_path: DEV_KEY_PATH.into(),
-            },
-        };
-
-        let webhook_secret = match get("CLERK_WEBHOOK_SECRET") {
-            Some(secret) => {
-                svix::webhooks::Webhook::new(&secret).map_err(|_| {
-                    invalid(
-                        "CLERK_WEBHOOK_SECRET",
-                        "not a valid signing secret (expected whsec_…)",
-                    )
-                })?;
-                Some(Secret(secret))
-            }
-            None => None,
-        };
-
-        let api_key = get("OPENAI_API_KEY").map(Secret);
-        let generator = match get("CHALLENGE_GENERATOR").as_deref() {
-            Some("builtin") => GeneratorConfig::Builtin,
-            None if api_key.is_none() => GeneratorConfig::Builtin,
-            Some("openai") | None => GeneratorConfig::OpenAi {
-                base_url: parse_http_url(
-                    "OPENAI_BASE_URL",
-                    &get("OPENAI_BASE_URL").unwrap_or_else(|| "https://api.openai.com/v1".into()),
-                )?,
-                api_key,
-                model: get("OPENAI_MODEL").unwrap_or_else(|| "gpt-4o-mini".into()),
-            },
-            Some(other) => {
-                return Err(invalid(
-                    "CHALLENGE_GENERATOR",
-                    &format!("unknown generator {other:?}; expected \"builtin\" or \"openai\""),
-                ));
-            }
-        };
-
-        let log_json = match get("LOG_FORMAT").as_deref() {
-            None | Some("text") => false,
-            Some("json") => true,
-            Some(_) => return Err(invalid("LOG_FORMAT", "expected \"text\" or \"json\"")),
-        };
-
-        let host = get("HOST").unwrap_or_else(|| "127.0.0.1".into());
-        let valid_name = host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
-        if host.parse::<std::net::IpAddr>().is_err() && !valid_name {
-            return Err(invalid("HOST", "expected an IP address or a host name"));
-        }
-
+        let env = Env(&lookup);
+        let (host, port) = listen_address(&env)?;
+        let (generator, generation_timeout) = generator(&env)?;
+        let (log_filter, log_json) = logging(&env)?;
         Ok(Self {
             host,
             port,
-            database_url,
-            auth: AuthConfig {
-                keys,
-                authorized_parties: list(get("CLERK_AUTHORIZED_PARTIES")),
-                issuer: get("CLERK_ISSUER"),
-                clock_skew: Duration::from_secs(skew_secs),
-            },
-            webhook_secret,
+            database_url: database_url(&env)?,
+            auth: auth(&env)?,
+            webhook_secret: webhook_secret(&env)?,
             cors_allowed_origins: list(Some(
-                get("CORS_ALLOWED_ORIGINS").unwrap_or_else(|| "http://localhost:5173".into()),
+                env.get("CORS_ALLOWED_ORIGINS")
+                    .unwrap_or_else(|| "http://localhost:5173".into()),
             )),
-            daily_quota,
+            daily_quota: env.parse_or("DAILY_QUOTA", 50)?,
             generator,
-            generation_timeout: Duration::from_secs(timeout_secs),
-            log_filter: get("RUST_LOG").unwrap_or_else(|| "info".into()),
+            generation_timeout,
+            log_filter,
             log_json,
         })
     }
+}
+
+/// The environment, trimmed, with empty values counting as unset.
+struct Env<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Env<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn parse_or<T: std::str::FromStr>(
+        &self,
+        variable: &'static str,
+        default: T,
+    ) -> Result<T, ConfigError> {
+        match self.get(variable) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| {
+                invalid(
+                    variable,
+                    &format!("{v:?} is not a valid non-negative integer"),
+                )
+            }),
+        }
+    }
+}
+
+/// `HOST` and `PORT`.
+fn listen_address(env: &Env) -> Result<(String, u16), ConfigError> {
+    let host = env.get("HOST").unwrap_or_else(|| "127.0.0.1".into());
+    let valid_name = host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+    if host.parse::<std::net::IpAddr>().is_err() && !valid_name {
+        return Err(invalid("HOST", "expected an IP address or a host name"));
+    }
+    Ok((host, env.parse_or("PORT", 8000)?))
+}
+
+fn database_url(env: &Env) -> Result<String, ConfigError> {
+    let url = env
+        .get("DATABASE_URL")
+        .unwrap_or_else(|| "sqlite://challenger.db?mode=rwc".into());
+    if !(url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://"))
+    {
+        return Err(invalid(
+            "DATABASE_URL",
+            "expected a sqlite:// or postgres:// URL",
+        ));
+    }
+    Ok(url)
+}
+
+/// The `CLERK_*` settings for session tokens.
+fn auth(env: &Env) -> Result<AuthConfig, ConfigError> {
+    let skew_secs: u64 = env.parse_or("CLERK_CLOCK_SKEW_SECS", 5)?;
+    if skew_secs > MAX_CLOCK_SKEW_SECS {
+        return Err(invalid(
+            "CLERK_CLOCK_SKEW_SECS",
+            "must be at most 300 seconds",
+        ));
+    }
+    let keys = match (env.get("CLERK_JWT_KEY"), env.get("CLERK_JWKS_URL")) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "CLERK_JWKS_URL",
+                "set either CLERK_JWT_KEY or CLERK_JWKS_URL, not both",
+            ));
+        }
+        (Some(pem), None) => {
+            // Dashboards and .env files often carry the PEM on one line with literal `\n`.
+            let pem = pem.replace("\\n", "\n");
+            if pem.contains("PRIVATE KEY") {
+                return Err(invalid(
+                    "CLERK_JWT_KEY",
+                    "this is a private key; use Clerk's JWT *public* key and keep the private one secret",
+                ));
+            }
+            DecodingKey::from_rsa_pem(pem.as_bytes())
+                .map_err(|_| invalid("CLERK_JWT_KEY", "not an RSA public key in PEM format"))?;
+            KeySource::Pem(pem)
+        }
+        (None, Some(url)) => KeySource::Jwks(parse_http_url("CLERK_JWKS_URL", &url)?),
+        (None, None) => KeySource::Development {
+            key_path: DEV_KEY_PATH.into(),
+        },
+    };
+    Ok(AuthConfig {
+        keys,
+        authorized_parties: list(env.get("CLERK_AUTHORIZED_PARTIES")),
+        issuer: env.get("CLERK_ISSUER"),
+        clock_skew: Duration::from_secs(skew_secs),
+    })
+}
+
+fn webhook_secret(env: &Env) -> Result<Option<Secret>, ConfigError> {
+    let Some(secret) = env.get("CLERK_WEBHOOK_SECRET") else {
+        return Ok(None);
+    };
+    svix::webhooks::Webhook::new(&secret).map_err(|_| {
+        invalid(
+            "CLERK_WEBHOOK_SECRET",
+            "not a valid signing secret (expected whsec_…)",
+        )
+    })?;
+    Ok(Some(Secret(secret)))
+}
+
+/// `CHALLENGE_GENERATOR`, the `OPENAI_*` settings, and how long one attempt may take.
+fn generator(env: &Env) -> Result<(GeneratorConfig, Duration), ConfigError> {
+    let timeout_secs: u64 = env.parse_or("OPENAI_TIMEOUT_SECS", 30)?;
+    if timeout_secs == 0 {
+        return Err(invalid("OPENAI_TIMEOUT_SECS", "must be at least 1 second"));
+    }
+    let api_key = env.get("OPENAI_API_KEY").map(Secret);
+    let generator = match env.get("CHALLENGE_GENERATOR").as_deref() {
+        Some("builtin") => GeneratorConfig::Builtin,
+        None if api_key.is_none() => GeneratorConfig::Builtin,
+        Some("openai") | None => GeneratorConfig::OpenAi {
+            base_url: parse_http_url(
+                "OPENAI_BASE_URL",
+                &env.get("OPENAI_BASE_URL")
+                    .unwrap_or_else(|| "https://api.openai.com/v1".into()),
+            )?,
+            api_key,
+            model: env
+                .get("OPENAI_MODEL")
+                .unwrap_or_else(|| "gpt-4o-mini".into()),
+        },
+        Some(other) => {
+            return Err(invalid(
+                "CHALLENGE_GENERATOR",
+                &format!("unknown generator {other:?}; expected \"builtin\" or \"openai\""),
+            ));
+        }
+    };
+    Ok((generator, Duration::from_secs(timeout_secs)))
+}
+
+/// `RUST_LOG` and `LOG_FORMAT`.
+fn logging(env: &Env) -> Result<(String, bool), ConfigError> {
+    let json = match env.get("LOG_FORMAT").as_deref() {
+        None | Some("text") => false,
+        Some("json") => true,
+        Some(_) => return Err(invalid("LOG_FORMAT", "expected \"text\" or \"json\"")),
+    };
+    Ok((env.get("RUST_LOG").unwrap_or_else(|| "info".into()), json))
 }
 
 fn invalid(variable: &'static str, reason: &str) -> ConfigError {
     ConfigError {
         variable,
         reason: reason.to_owned(),
-    }
-}
-
-fn parse_or<T: std::str::FromStr>(
-    variable: &'static str,
-    value: Option<String>,
-    default: T,
-) -> Result<T, ConfigError> {
-    match value {
-        None => Ok(default),
-        Some(v) => v.parse().map_err(|_| {
-            invalid(
-                variable,
-                &format!("{v:?} is not a valid non-negative integer"),
-            )
-        }),
     }
 }
 

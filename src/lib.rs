@@ -5,12 +5,10 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod domain;
-pub mod error;
 pub mod generator;
-pub mod middleware;
 pub mod service;
 pub mod store;
 pub mod telemetry;
 
-pub use app::{App, AppState};
+pub use app::App;
 pub use config::Config;

@@ -3,21 +3,41 @@
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{
-    Object, OpenApi,
+    Enum, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
     types::Example,
 };
 
-use super::{Tag, text::Text};
+use super::{
+    AppState, Tag,
+    documented::{ApiResult, flags::*},
+    page_size::PageSize,
+    security::ClerkAuth,
+    text::Text,
+};
 use crate::{
-    app::AppState,
-    auth::ClerkAuth,
-    domain::{Answer, Challenge, Difficulty, Outcome, Tally},
-    error::{ApiResult, documented::*},
-    service::challenges::MAX_PAGE_SIZE,
+    domain::{self, Answer, Challenge, Stats, Tally},
     store::challenges::PageFilter,
 };
+
+/// How hard a challenge is.
+#[derive(Clone, Copy, Debug, Enum)]
+#[oai(remote = "domain::Difficulty", rename_all = "lowercase")]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+/// Whether a challenge has been answered, and how.
+#[derive(Clone, Copy, Debug, Enum)]
+#[oai(remote = "domain::Outcome", rename_all = "lowercase")]
+pub enum Outcome {
+    Unanswered,
+    Correct,
+    Wrong,
+}
 
 /// What kind of challenge to generate.
 #[derive(Debug, Object)]
@@ -126,7 +146,7 @@ impl From<Challenge> for ChallengeResponse {
     fn from(c: Challenge) -> Self {
         Self {
             id: c.id,
-            difficulty: c.difficulty,
+            difficulty: c.difficulty.into(),
             title: c.title,
             options: c.options,
             correct_answer_id: c.correct_answer_id,
@@ -309,10 +329,20 @@ impl Example for StatsResponse {
     }
 }
 
-fn default_limit() -> u64 {
-    50
+impl From<Stats> for StatsResponse {
+    fn from(stats: Stats) -> Self {
+        Self {
+            totals: stats.total().into(),
+            by_difficulty: StatsByDifficulty {
+                easy: stats.easy.into(),
+                medium: stats.medium.into(),
+                hard: stats.hard.into(),
+            },
+        }
+    }
 }
 
+#[derive(Default)]
 pub struct ChallengesApi;
 
 #[OpenApi(tag = "Tag::Challenges")]
@@ -337,7 +367,11 @@ impl ChallengesApi {
         let request = body.0;
         let challenge = state
             .challenges
-            .generate(&auth.0.id, request.difficulty, request.topic.map(|t| t.0))
+            .generate(
+                &auth.0.id,
+                request.difficulty.into(),
+                request.topic.map(|t| t.0),
+            )
             .await?;
         Ok(Json(challenge.into()))
     }
@@ -356,12 +390,8 @@ impl ChallengesApi {
         &self,
         state: Data<&AppState>,
         auth: ClerkAuth,
-        /// Page size, 1–100.
-        #[oai(
-            default = "default_limit",
-            validator(minimum(value = "1"), maximum(value = "100"))
-        )]
-        limit: Query<u64>,
+        /// Page size.
+        limit: Query<PageSize>,
         /// Only challenges with an id lower than this (the previous page's `next_before`).
         #[oai(validator(minimum(value = "1")))]
         before: Query<Option<i64>>,
@@ -372,12 +402,12 @@ impl ChallengesApi {
     ) -> ApiResult<Json<HistoryResponse>, { BAD_REQUEST | UNAUTHORIZED }> {
         let filter = PageFilter {
             before: before.0,
-            difficulty: difficulty.0,
-            outcome: outcome.0,
+            difficulty: difficulty.0.map(Into::into),
+            outcome: outcome.0.map(Into::into),
         };
         let page = state
             .challenges
-            .history(&auth.0.id, filter, limit.0.min(MAX_PAGE_SIZE))
+            .history(&auth.0.id, filter, limit.0.0)
             .await?;
         Ok(Json(HistoryResponse {
             challenges: page.challenges.into_iter().map(Into::into).collect(),
@@ -438,24 +468,6 @@ impl ChallengesApi {
         state: Data<&AppState>,
         auth: ClerkAuth,
     ) -> ApiResult<Json<StatsResponse>, { UNAUTHORIZED }> {
-        let tallies = state.challenges.stats(&auth.0.id).await?;
-        let of = |difficulty: Difficulty| {
-            tallies
-                .iter()
-                .find(|(d, _)| *d == difficulty)
-                .map(|(_, t)| *t)
-                .unwrap_or_default()
-        };
-        let total = tallies
-            .iter()
-            .fold(Tally::default(), |sum, (_, t)| sum + *t);
-        Ok(Json(StatsResponse {
-            totals: total.into(),
-            by_difficulty: StatsByDifficulty {
-                easy: of(Difficulty::Easy).into(),
-                medium: of(Difficulty::Medium).into(),
-                hard: of(Difficulty::Hard).into(),
-            },
-        }))
+        Ok(Json(state.challenges.stats(&auth.0.id).await?.into()))
     }
 }

@@ -5,12 +5,12 @@ use std::time::Duration;
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json, types::Example};
 
-use super::{Tag, text::Text};
-use crate::{
-    app::AppState,
-    domain::Profile,
-    error::{ApiError, ApiResult, documented::*},
+use super::{
+    AppState, Tag,
+    documented::{ApiResult, flags::*},
+    text::Text,
 };
+use crate::domain::{Error, Profile};
 
 /// Who the development token is for.
 #[derive(Debug, Object)]
@@ -57,6 +57,7 @@ impl Example for DevTokenResponse {
 
 pub const DEFAULT_DEV_TOKEN_TTL: Duration = Duration::from_secs(3600);
 
+#[derive(Default)]
 pub struct DevApi;
 
 #[OpenApi(tag = "Tag::Development")]
@@ -76,9 +77,7 @@ impl DevApi {
         body: Json<DevTokenRequest>,
     ) -> ApiResult<Json<DevTokenResponse>, { BAD_REQUEST | BODY | NOT_FOUND }> {
         let issuer = state.dev_issuer.as_ref().ok_or_else(|| {
-            ApiError::NotFound(
-                "the development issuer is disabled: a Clerk key is configured".into(),
-            )
+            Error::NotFound("the development issuer is disabled: a Clerk key is configured".into())
         })?;
         let request = body.0;
         let profile = Profile {
@@ -91,7 +90,7 @@ impl DevApi {
             .ttl_secs
             .map(Duration::from_secs)
             .unwrap_or(DEFAULT_DEV_TOKEN_TTL);
-        let token = issuer.mint(&profile, ttl).map_err(ApiError::Internal)?;
+        let token = issuer.mint(&profile, ttl).map_err(Error::Internal)?;
         Ok(Json(DevTokenResponse { token }))
     }
 }

@@ -3,8 +3,7 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json, types::Example};
 
-use super::Tag;
-use crate::{app::AppState, store};
+use super::{AppState, Tag};
 
 /// Probe result.
 #[derive(Debug, Object)]
@@ -32,6 +31,7 @@ enum ReadinessResponse {
     NotReady(Json<HealthStatus>),
 }
 
+#[derive(Default)]
 pub struct HealthApi;
 
 #[OpenApi(tag = "Tag::Health")]
@@ -51,7 +51,7 @@ impl HealthApi {
     /// 200 when the database answers, else 503.
     #[oai(path = "/readyz", method = "get", operation_id = "getReadiness")]
     async fn readyz(&self, state: Data<&AppState>) -> ReadinessResponse {
-        if store::ping(&state.db).await {
+        if state.health.database_answers().await {
             ReadinessResponse::Ready(Json(HealthStatus {
                 status: "ok".into(),
             }))

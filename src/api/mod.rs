@@ -1,20 +1,31 @@
-//! The HTTP API: poem-openapi operations and their DTOs. Handlers translate between DTOs and
-//! services; they hold no business rules and build no queries.
+//! The HTTP API: poem-openapi operations and their DTOs, the security scheme, the middleware,
+//! and the mapping of domain errors to responses. Handlers translate between DTOs and services;
+//! they hold no business rules and build no queries. Nothing below this layer speaks HTTP.
 
 mod challenges;
 mod dev;
+mod documented;
+mod error;
 mod health;
+mod middleware;
+mod page_size;
 mod quota;
+mod routes;
+mod security;
 mod spec;
+mod state;
 mod text;
 mod web_app;
 mod webhooks;
 
-use std::sync::LazyLock;
-
 use poem_openapi::{OpenApiService, Tags};
 
+pub use error::json_error;
+pub use middleware::{BodyLimit, RequestLog};
+pub use routes::allow_header;
+pub use security::SessionCookie;
 pub use spec::{spec_endpoint, spec_json, swagger_ui};
+pub use state::AppState;
 pub use web_app::WebApp;
 
 pub const API_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -33,7 +44,7 @@ pub enum Tag {
     Development,
 }
 
-pub type Api = (
+type Api = (
     challenges::ChallengesApi,
     quota::QuotaApi,
     webhooks::WebhooksApi,
@@ -41,16 +52,9 @@ pub type Api = (
     dev::DevApi,
 );
 
-/// The OpenAPI service: the operations, the spec and Swagger UI.
+/// The OpenAPI service: the operations, from which the spec is generated.
 pub fn service() -> OpenApiService<Api, ()> {
-    let api = (
-        challenges::ChallengesApi,
-        quota::QuotaApi,
-        webhooks::WebhooksApi,
-        health::HealthApi,
-        dev::DevApi,
-    );
-    OpenApiService::new(api, "challenger", API_VERSION)
+    OpenApiService::new(Api::default(), "challenger", API_VERSION)
         .description(
             "Backend of a coding-practice app. A learner signed in with Clerk asks for a multiple-choice \
              coding challenge (easy, medium or hard, optionally on a topic), answers it, and tracks their \
@@ -67,34 +71,4 @@ pub fn service() -> OpenApiService<Api, ()> {
 /// The instant the spec's examples use.
 fn example_time() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(1_795_771_800, 0).unwrap_or_default()
-}
-
-/// The methods the operation at `path` accepts (`"GET"`, `"POST"`…), for the `Allow` header of
-/// a 405; `None` for a path the API does not have.
-pub fn allowed_methods(path: &str) -> Option<&'static str> {
-    static ROUTES: LazyLock<Vec<(Vec<String>, String)>> = LazyLock::new(|| {
-        let spec: serde_json::Value = serde_json::from_str(&spec_json()).unwrap_or_default();
-        let paths = spec["paths"].as_object().cloned().unwrap_or_default();
-        paths
-            .into_iter()
-            .map(|(template, operations)| {
-                let segments = template.split('/').map(str::to_owned).collect();
-                let methods = operations
-                    .as_object()
-                    .map(|ops| ops.keys().map(|m| m.to_uppercase()).collect::<Vec<_>>());
-                (segments, methods.unwrap_or_default().join(", "))
-            })
-            .collect()
-    });
-    let segments: Vec<&str> = path.split('/').collect();
-    ROUTES
-        .iter()
-        .find(|(template, _)| {
-            template.len() == segments.len()
-                && template
-                    .iter()
-                    .zip(&segments)
-                    .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
-        })
-        .map(|(_, methods)| methods.as_str())
 }

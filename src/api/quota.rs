@@ -4,13 +4,12 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json, types::Example};
 
-use super::Tag;
-use crate::{
-    app::AppState,
-    auth::ClerkAuth,
-    domain::Quota,
-    error::{ApiResult, documented::*},
+use super::{
+    AppState, Tag,
+    documented::{ApiResult, flags::*},
+    security::ClerkAuth,
 };
+use crate::{domain::Quota, service::quotas::WINDOW};
 
 /// The caller's generation quota. It refills to `daily_limit` 24 hours after `last_reset_date`.
 #[derive(Debug, Object)]
@@ -36,7 +35,7 @@ impl Example for QuotaResponse {
             quota_remaining: 47,
             daily_limit: 50,
             last_reset_date: last_reset,
-            next_reset_date: last_reset + crate::service::quotas::WINDOW,
+            next_reset_date: last_reset + WINDOW,
         }
     }
 }
@@ -53,6 +52,7 @@ impl From<Quota> for QuotaResponse {
     }
 }
 
+#[derive(Default)]
 pub struct QuotaApi;
 
 #[OpenApi(tag = "Tag::Quota")]

@@ -1,6 +1,6 @@
 //! Clerk's webhook endpoint. Authenticated by its Svix signature, not by a bearer token.
 
-use poem::{Request, RequestBody, http::HeaderMap, web::Data};
+use poem::{Request, RequestBody, web::Data};
 use poem_openapi::{
     Enum, Object, OpenApi,
     param::Header,
@@ -9,12 +9,11 @@ use poem_openapi::{
     types::{Example, Type},
 };
 
-use super::Tag;
-use crate::{
-    app::AppState,
-    error::{ApiResult, documented::*},
-    service::webhooks::Outcome,
+use super::{
+    AppState, Tag,
+    documented::{ApiResult, flags::*},
 };
+use crate::{domain::WebhookDelivery, service::webhooks::DeliveryOutcome};
 
 /// A Clerk event as Svix delivers it (only the fields the service reads are listed).
 #[derive(Debug, Object)]
@@ -118,6 +117,7 @@ impl Example for WebhookAck {
     }
 }
 
+#[derive(Default)]
 pub struct WebhooksApi;
 
 #[OpenApi(tag = "Tag::Webhooks")]
@@ -146,20 +146,15 @@ impl WebhooksApi {
         svix_signature: Header<Option<String>>,
         body: SignedJson,
     ) -> ApiResult<Json<WebhookAck>, { BAD_REQUEST | BODY | SIGNATURE }> {
-        let mut headers = HeaderMap::new();
-        for (name, value) in [
-            ("svix-id", svix_id.0),
-            ("svix-timestamp", svix_timestamp.0),
-            ("svix-signature", svix_signature.0),
-        ] {
-            if let Some(value) = value.and_then(|v| v.parse().ok()) {
-                headers.insert(name, value);
-            }
-        }
-        let status = match state.webhooks.receive(&headers, &body.0).await? {
-            Outcome::Processed => WebhookStatus::Processed,
-            Outcome::Duplicate => WebhookStatus::Duplicate,
-            Outcome::Ignored => WebhookStatus::Ignored,
+        let delivery = WebhookDelivery {
+            id: svix_id.0,
+            timestamp: svix_timestamp.0,
+            signatures: svix_signature.0,
+        };
+        let status = match state.webhooks.receive(&delivery, &body.0).await? {
+            DeliveryOutcome::Processed => WebhookStatus::Processed,
+            DeliveryOutcome::Duplicate => WebhookStatus::Duplicate,
+            DeliveryOutcome::Ignored => WebhookStatus::Ignored,
         };
         Ok(Json(WebhookAck { status }))
     }

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use rand::seq::SliceRandom;
 use serde::Deserialize;
 
-use super::{ChallengeGenerator, GeneratedChallenge, GenerationError, GenerationRequest};
-use crate::domain::Difficulty;
+use super::{ChallengeGenerator, GenerationRequest};
+use crate::domain::{Difficulty, Error, GeneratedChallenge};
 
 const EASY: &str = include_str!("bank/easy.json");
 const MEDIUM: &str = include_str!("bank/medium.json");
@@ -84,13 +84,10 @@ impl BuiltinGenerator {
 
 #[async_trait::async_trait]
 impl ChallengeGenerator for BuiltinGenerator {
-    async fn generate(
-        &self,
-        request: &GenerationRequest,
-    ) -> Result<GeneratedChallenge, GenerationError> {
+    async fn generate(&self, request: &GenerationRequest) -> Result<GeneratedChallenge, Error> {
         self.pick(request)
             .cloned()
-            .ok_or_else(|| GenerationError::Failed(anyhow::anyhow!("the built-in bank is empty")))
+            .ok_or_else(|| Error::GeneratorFailed(anyhow::anyhow!("the built-in bank is empty")))
     }
 }
 

@@ -7,8 +7,11 @@ use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ChallengeGenerator, GeneratedChallenge, GenerationError, GenerationRequest};
-use crate::config::Secret;
+use super::{ChallengeGenerator, GenerationRequest};
+use crate::{
+    config::Secret,
+    domain::{Error, GeneratedChallenge},
+};
 
 pub struct OpenAiGenerator {
     http: reqwest::Client,
@@ -92,17 +95,14 @@ impl OpenAiGenerator {
 
 #[async_trait::async_trait]
 impl ChallengeGenerator for OpenAiGenerator {
-    async fn generate(
-        &self,
-        request: &GenerationRequest,
-    ) -> Result<GeneratedChallenge, GenerationError> {
+    async fn generate(&self, request: &GenerationRequest) -> Result<GeneratedChallenge, Error> {
         let mut attempts_left = 2;
         loop {
             attempts_left -= 1;
             match self.attempt(request).await {
                 Ok(challenge) => return Ok(challenge),
                 // The user is waiting: a slow model gets no second chance.
-                Err(AttemptError::TimedOut) => return Err(GenerationError::TimedOut),
+                Err(AttemptError::TimedOut) => return Err(Error::GeneratorTimedOut),
                 Err(AttemptError::Retryable(error)) if attempts_left > 0 => {
                     tracing::warn!(
                         error = format!("{error:#}"),
@@ -110,7 +110,7 @@ impl ChallengeGenerator for OpenAiGenerator {
                     );
                 }
                 Err(AttemptError::Retryable(error) | AttemptError::Fatal(error)) => {
-                    return Err(GenerationError::Failed(error));
+                    return Err(Error::GeneratorFailed(error));
                 }
             }
         }

@@ -1,4 +1,4 @@
-//! Generating, reading and answering challenges.
+//! Generating, reading and answering challenges, and the progress they add up to.
 
 use std::sync::Arc;
 
@@ -6,16 +6,13 @@ use sea_orm::TransactionTrait;
 
 use super::quotas::{QuotaService, Reservation};
 use crate::{
-    domain::{Answer, Challenge, Difficulty, Tally, now},
-    error::ApiError,
-    generator::{ChallengeGenerator, GenerationError, GenerationRequest, RECENT_TITLES},
+    domain::{Answer, Challenge, Difficulty, Error, MAX_PAGE_SIZE, Stats, now},
+    generator::{ChallengeGenerator, GenerationRequest, RECENT_TITLES},
     store::{
         self, Db,
         challenges::{NewChallenge, PageFilter},
     },
 };
-
-pub const MAX_PAGE_SIZE: u64 = 100;
 
 #[derive(Clone)]
 pub struct ChallengeService {
@@ -46,7 +43,7 @@ impl ChallengeService {
         user_id: &str,
         difficulty: Difficulty,
         topic: Option<String>,
-    ) -> Result<Challenge, ApiError> {
+    ) -> Result<Challenge, Error> {
         // The API's schema already refuses a blank topic (`pattern: \S`).
         let topic = topic.map(|t| t.trim().to_owned());
         let reservation = self.quotas.reserve(user_id).await?;
@@ -64,7 +61,7 @@ impl ChallengeService {
             }
             result
         });
-        task.await.map_err(|e| ApiError::Internal(e.into()))?
+        task.await.map_err(|e| Error::Internal(e.into()))?
     }
 
     async fn generate_reserved(
@@ -72,7 +69,7 @@ impl ChallengeService {
         reservation: &Reservation,
         difficulty: Difficulty,
         topic: Option<String>,
-    ) -> Result<Challenge, ApiError> {
+    ) -> Result<Challenge, Error> {
         let user_id = reservation.user_id.as_str();
         let request = GenerationRequest {
             difficulty,
@@ -87,14 +84,7 @@ impl ChallengeService {
                 .await?,
             topic,
         };
-        let generated = self
-            .generator
-            .generate(&request)
-            .await
-            .map_err(|error| match error {
-                GenerationError::TimedOut => ApiError::GeneratorTimedOut,
-                GenerationError::Failed(source) => ApiError::GeneratorFailed(source),
-            })?;
+        let generated = self.generator.generate(&request).await?;
         let txn = self.db.writer.begin().await?;
         self.quotas.settle(&txn, reservation).await?;
         let challenge = store::challenges::insert(
@@ -112,10 +102,10 @@ impl ChallengeService {
         Ok(challenge)
     }
 
-    pub async fn get(&self, user_id: &str, id: i64) -> Result<Challenge, ApiError> {
+    pub async fn get(&self, user_id: &str, id: i64) -> Result<Challenge, Error> {
         store::challenges::find_owned(&self.db.reader, user_id, id)
             .await?
-            .ok_or_else(not_found)
+            .ok_or_else(|| Error::NotFound("no challenge with this id belongs to you".into()))
     }
 
     pub async fn history(
@@ -123,7 +113,7 @@ impl ChallengeService {
         user_id: &str,
         filter: PageFilter,
         limit: u64,
-    ) -> Result<HistoryPage, ApiError> {
+    ) -> Result<HistoryPage, Error> {
         let limit = limit.clamp(1, MAX_PAGE_SIZE);
         // One extra row tells whether another page exists.
         let mut challenges =
@@ -146,7 +136,7 @@ impl ChallengeService {
         user_id: &str,
         id: i64,
         selected: u8,
-    ) -> Result<(Challenge, Answer), ApiError> {
+    ) -> Result<(Challenge, Answer), Error> {
         let challenge = self.get(user_id, id).await?;
         if let Some(answer) = challenge.answer.clone() {
             return Ok((challenge, answer));
@@ -159,11 +149,12 @@ impl ChallengeService {
         Ok((challenge, answer))
     }
 
-    pub async fn stats(&self, user_id: &str) -> Result<Vec<(Difficulty, Tally)>, ApiError> {
-        Ok(store::challenges::tallies(&self.db.reader, user_id).await?)
+    /// Totals per difficulty and overall.
+    pub async fn stats(&self, user_id: &str) -> Result<Stats, Error> {
+        let mut stats = Stats::default();
+        for (difficulty, tally) in store::challenges::tallies(&self.db.reader, user_id).await? {
+            *stats.tally_mut(difficulty) = tally;
+        }
+        Ok(stats)
     }
-}
-
-fn not_found() -> ApiError {
-    ApiError::NotFound("no challenge with this id belongs to you".into())
 }

@@ -7,8 +7,7 @@ use moka::sync::Cache;
 use sea_orm::TransactionTrait;
 
 use crate::{
-    domain::{Quota, now},
-    error::ApiError,
+    domain::{Error, Quota, now},
     store::{self, Db, quotas::Window},
 };
 
@@ -59,7 +58,7 @@ impl QuotaService {
     }
 
     /// The user's quota now, refilled first if its window is over.
-    pub async fn current(&self, user_id: &str) -> Result<Quota, ApiError> {
+    pub async fn current(&self, user_id: &str) -> Result<Quota, Error> {
         let window = self.window(now());
         if let Some(quota) = self.recent.get(user_id)
             && quota.last_reset > window.refill_before
@@ -74,7 +73,9 @@ impl QuotaService {
             store::quotas::refill_if_due(&self.db.writer, user_id, window).await?;
             row = store::quotas::find(&self.db.reader, user_id).await?;
         }
-        let row = row.ok_or_else(deleted)?;
+        // Every known user has a quota row: none means the user was deleted while their token
+        // lives on.
+        let row = row.ok_or(Error::UserDeleted)?;
         let quota = Quota {
             user_id: row.user_id,
             remaining: u32::try_from(row.quota_remaining).unwrap_or(0),
@@ -92,7 +93,7 @@ impl QuotaService {
     }
 
     /// Takes one unit and records the reservation, in one transaction.
-    pub async fn reserve(&self, user_id: &str) -> Result<Reservation, ApiError> {
+    pub async fn reserve(&self, user_id: &str) -> Result<Reservation, Error> {
         let window = self.window(now());
         let txn = self.db.writer.begin().await?;
         if !store::quotas::take_unit(&txn, user_id, window).await? {
@@ -116,7 +117,7 @@ impl QuotaService {
         &self,
         txn: &C,
         reservation: &Reservation,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), Error> {
         if store::quotas::remove_reservation(txn, reservation.id).await? {
             return Ok(());
         }
@@ -129,22 +130,22 @@ impl QuotaService {
 
     /// The error for a spent quota, with the whole seconds until it refills. Reads only, so it
     /// is safe while the caller holds the writer in a transaction.
-    async fn exhausted(&self, user_id: &str) -> ApiError {
+    async fn exhausted(&self, user_id: &str) -> Error {
         match store::quotas::find(&self.db.reader, user_id).await {
             Ok(Some(quota)) => {
                 let millis = (quota.last_reset_date + WINDOW - now()).num_milliseconds();
                 let secs = u64::try_from(millis).unwrap_or(0).div_ceil(1000).max(1);
-                ApiError::QuotaExceeded {
-                    retry_after_secs: secs,
+                Error::QuotaExceeded {
+                    retry_after: Duration::from_secs(secs),
                 }
             }
-            Ok(None) => deleted(),
+            Ok(None) => Error::UserDeleted,
             Err(error) => error.into(),
         }
     }
 
     /// Gives the unit back (generation failed). Safe to call twice: only the first refunds.
-    pub async fn refund(&self, reservation: &Reservation) -> Result<(), ApiError> {
+    pub async fn refund(&self, reservation: &Reservation) -> Result<(), Error> {
         let txn = self.db.writer.begin().await?;
         if store::quotas::remove_reservation(&txn, reservation.id).await? {
             store::quotas::give_back_unit(&txn, &reservation.user_id, reservation.created_at)
@@ -156,7 +157,7 @@ impl QuotaService {
     }
 
     /// Refunds reservations abandoned by processes that died mid-generation.
-    pub async fn refund_stale(&self) -> Result<usize, ApiError> {
+    pub async fn refund_stale(&self) -> Result<usize, Error> {
         let cutoff = now() - TimeDelta::from_std(self.stale_after).unwrap_or(TimeDelta::MAX);
         let stale = store::quotas::stale_reservations(&self.db.reader, cutoff).await?;
         for row in &stale {
@@ -169,9 +170,4 @@ impl QuotaService {
         }
         Ok(stale.len())
     }
-}
-
-/// Every known user has a quota row; none means the user was deleted while their token lives on.
-pub fn deleted() -> ApiError {
-    ApiError::Unauthorized("this user has been deleted".into())
 }

@@ -6,10 +6,9 @@ use chrono::{DateTime, Utc};
 use moka::sync::Cache;
 use sea_orm::TransactionTrait;
 
-use super::quotas::{self, QuotaService};
+use super::quotas::QuotaService;
 use crate::{
-    domain::{Profile, now},
-    error::ApiError,
+    domain::{Error, Profile, now},
     store::{self, Db, users::ProfileSource},
 };
 
@@ -36,7 +35,7 @@ impl UserService {
     /// Makes sure the token's user exists with a quota (a missed `user.created` webhook never
     /// locks anyone out), and refuses users deleted in Clerk. Writes only when something is
     /// missing or the token carries a newer email or username.
-    pub async fn ensure_active(&self, profile: &Profile) -> Result<(), ApiError> {
+    pub async fn ensure_active(&self, profile: &Profile) -> Result<(), Error> {
         if self.active.contains_key(&profile.id) {
             return Ok(());
         }
@@ -53,7 +52,7 @@ impl UserService {
             let txn = self.db.writer.begin().await?;
             if !store::users::upsert(&txn, profile, ProfileSource::Token).await? {
                 txn.rollback().await?;
-                return Err(quotas::deleted());
+                return Err(Error::UserDeleted);
             }
             store::quotas::create_if_missing(&txn, &profile.id, self.quotas.window(now())).await?;
             txn.commit().await?;
@@ -69,7 +68,7 @@ impl UserService {
         txn: &C,
         profile: &Profile,
         updated_at: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), Error> {
         if store::users::upsert(txn, profile, ProfileSource::Webhook { updated_at }).await? {
             store::quotas::create_if_missing(txn, &profile.id, self.quotas.window(now())).await?;
         }
@@ -81,7 +80,7 @@ impl UserService {
         &self,
         txn: &C,
         user_id: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), Error> {
         store::users::delete(txn, user_id).await?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Clerk's user webhooks, delivered by Svix: verified, applied once, in one transaction each.
 
 use chrono::{DateTime, TimeZone, Utc};
-use poem::http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::Value;
@@ -9,14 +9,13 @@ use svix::webhooks::{Webhook, WebhookError};
 
 use super::users::UserService;
 use crate::{
-    domain::Profile,
-    error::ApiError,
+    domain::{Error, Profile, WebhookDelivery},
     store::{self, Db},
 };
 
 /// What happened to a delivery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum DeliveryOutcome {
     Processed,
     Duplicate,
     Ignored,
@@ -65,33 +64,34 @@ impl WebhookService {
     }
 
     /// Verifies the signature over the exact body bytes, then applies the event once.
-    pub async fn receive(&self, headers: &HeaderMap, body: &[u8]) -> Result<Outcome, ApiError> {
-        let verifier = self.verifier.as_ref().ok_or_else(|| {
-            ApiError::Unavailable(
-                "webhooks are not configured: CLERK_WEBHOOK_SECRET is not set".into(),
-            )
-        })?;
+    pub async fn receive(
+        &self,
+        delivery: &WebhookDelivery,
+        body: &[u8],
+    ) -> Result<DeliveryOutcome, Error> {
+        let verifier = self.verifier.as_ref().ok_or(Error::NotConfigured(
+            "webhooks are not configured: CLERK_WEBHOOK_SECRET is not set",
+        ))?;
         verifier
-            .verify(body, headers)
-            .map_err(|error| ApiError::BadSignature(signature_problem(&error).into()))?;
-        let delivery_id = headers
-            .get("svix-id")
-            .or_else(|| headers.get("webhook-id"))
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::BadSignature("missing svix-id header".into()))?;
+            .verify(body, &svix_headers(delivery)?)
+            .map_err(|error| Error::BadSignature(signature_problem(&error)))?;
+        let delivery_id = delivery
+            .id
+            .as_deref()
+            .ok_or(Error::BadSignature("missing svix-id header"))?;
 
         let event: ClerkEvent = serde_json::from_slice(body)
-            .map_err(|e| ApiError::BadRequest(format!("the payload is not a Clerk event: {e}")))?;
+            .map_err(|e| Error::InvalidInput(format!("the payload is not a Clerk event: {e}")))?;
         let kind = event.kind.clone();
         let event = parse(event)?;
         if matches!(event, Event::Other) {
-            return Ok(Outcome::Ignored);
+            return Ok(DeliveryOutcome::Ignored);
         }
 
         let txn = self.db.writer.begin().await?;
         if !store::webhook_events::claim(&txn, delivery_id, &kind).await? {
             txn.rollback().await?;
-            return Ok(Outcome::Duplicate);
+            return Ok(DeliveryOutcome::Duplicate);
         }
         match &event {
             Event::Upsert {
@@ -106,8 +106,25 @@ impl WebhookService {
             self.users.forget(user_id);
         }
         tracing::info!(event = %kind, delivery = %delivery_id, "webhook applied");
-        Ok(Outcome::Processed)
+        Ok(DeliveryOutcome::Processed)
     }
+}
+
+/// The delivery's headers in the form the svix crate verifies.
+fn svix_headers(delivery: &WebhookDelivery) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    for (name, value) in [
+        ("svix-id", &delivery.id),
+        ("svix-timestamp", &delivery.timestamp),
+        ("svix-signature", &delivery.signatures),
+    ] {
+        if let Some(value) = value {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::BadSignature("malformed svix headers"))?;
+            headers.insert(name, value);
+        }
+    }
+    Ok(headers)
 }
 
 fn signature_problem(error: &WebhookError) -> &'static str {
@@ -123,16 +140,16 @@ fn signature_problem(error: &WebhookError) -> &'static str {
     }
 }
 
-fn parse(event: ClerkEvent) -> Result<Event, ApiError> {
+fn parse(event: ClerkEvent) -> Result<Event, Error> {
     let ClerkEvent {
         kind,
         data,
         timestamp,
     } = event;
-    let user_id = || -> Result<String, ApiError> {
+    let user_id = || -> Result<String, Error> {
         match data.get("id").and_then(Value::as_str).map(str::trim) {
             Some(id) if !id.is_empty() => Ok(id.to_owned()),
-            _ => Err(ApiError::BadRequest(format!(
+            _ => Err(Error::InvalidInput(format!(
                 "{kind} event without a user id in data.id"
             ))),
         }

@@ -9,8 +9,7 @@ use sea_orm::{
 };
 
 use super::entity::{answers, challenges};
-use crate::domain::{Challenge, Difficulty, Outcome, Tally};
-use crate::generator::GeneratedChallenge;
+use crate::domain::{Challenge, Difficulty, GeneratedChallenge, Outcome, Tally};
 
 pub struct NewChallenge<'a> {
     pub user_id: &'a str,

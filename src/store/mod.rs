@@ -3,6 +3,7 @@
 pub mod answers;
 pub mod challenges;
 pub mod entity;
+mod faults;
 pub mod quotas;
 pub mod users;
 pub mod webhook_events;

@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
+    ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, JoinType, QueryFilter,
     QuerySelect,
-    sea_query::{Expr, OnConflict, Query},
+    sea_query::{Alias, Expr, Func, OnConflict},
 };
 
 use super::entity::{answers, challenges, deleted_users, quota_reservations, quotas, users};
@@ -24,48 +25,39 @@ pub async fn upsert<C: ConnectionTrait>(
     profile: &Profile,
     source: ProfileSource,
 ) -> Result<bool, DbErr> {
-    let now = now();
+    if is_deleted(db, &profile.id).await? {
+        return Ok(false);
+    }
     // `updated_at` is the Clerk version of the stored profile. Claims carry none, so a row first
     // written from a token gets the oldest one and the user's `user.created` still applies to it.
     let version = match source {
         ProfileSource::Token => DateTime::UNIX_EPOCH,
         ProfileSource::Webhook { updated_at } => updated_at,
     };
-    let not_deleted = Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(deleted_users::Entity)
-            .and_where(Expr::col(deleted_users::Column::Id).eq(profile.id.as_str()))
-            .to_owned(),
-    )
-    .not();
-    let values = Query::select()
-        .exprs([
-            Expr::val(profile.id.as_str()),
-            Expr::val(profile.email.clone()),
-            Expr::val(profile.username.clone()),
-            Expr::val(profile.first_name.clone()),
-            Expr::val(profile.last_name.clone()),
-            Expr::val(now),
-            Expr::val(version),
-        ])
-        .and_where(not_deleted)
-        .to_owned();
-
+    let row = users::ActiveModel {
+        id: Set(profile.id.clone()),
+        email: Set(profile.email.clone()),
+        username: Set(profile.username.clone()),
+        first_name: Set(profile.first_name.clone()),
+        last_name: Set(profile.last_name.clone()),
+        created_at: Set(now()),
+        updated_at: Set(version),
+    };
     use users::Column as C;
-    let mut on_conflict = OnConflict::column(C::Id);
-    match source {
-        ProfileSource::Token => on_conflict.values([
-            (
-                C::Email,
-                Expr::cust("COALESCE(excluded.email, users.email)"),
-            ),
-            (
-                C::Username,
-                Expr::cust("COALESCE(excluded.username, users.username)"),
-            ),
-        ]),
-        ProfileSource::Webhook { .. } => on_conflict
+    let stored = |column: C| Expr::col((users::Entity, column));
+    let incoming = |column: C| Expr::col((Alias::new("excluded"), column));
+    let on_conflict = match source {
+        // Claims fill in what they carry and keep the rest.
+        ProfileSource::Token => OnConflict::column(C::Id)
+            .values([C::Email, C::Username].map(|column| {
+                (
+                    column,
+                    Func::coalesce([incoming(column), stored(column)]).into(),
+                )
+            }))
+            .to_owned(),
+        // A webhook is authoritative, unless it is older than what is stored.
+        ProfileSource::Webhook { .. } => OnConflict::column(C::Id)
             .update_columns([
                 C::Email,
                 C::Username,
@@ -73,26 +65,13 @@ pub async fn upsert<C: ConnectionTrait>(
                 C::LastName,
                 C::UpdatedAt,
             ])
-            .action_and_where(
-                Expr::col((users::Entity, C::UpdatedAt)).lte(Expr::cust("excluded.updated_at")),
-            ),
+            .action_and_where(stored(C::UpdatedAt).lte(incoming(C::UpdatedAt)))
+            .to_owned(),
     };
-    let insert = Query::insert()
-        .into_table(users::Entity)
-        .columns([
-            C::Id,
-            C::Email,
-            C::Username,
-            C::FirstName,
-            C::LastName,
-            C::CreatedAt,
-            C::UpdatedAt,
-        ])
-        .select_from(values)
-        .map_err(|e| DbErr::Custom(e.to_string()))?
+    users::Entity::insert(row)
         .on_conflict(on_conflict)
-        .to_owned();
-    db.execute(&insert).await?;
+        .exec_without_returning(db)
+        .await?;
     if is_deleted(db, &profile.id).await? {
         // On PostgreSQL a deletion that commits while the insert runs is not in the insert's
         // snapshot, so the row may have been written anyway: take it back out.
@@ -118,13 +97,13 @@ pub async fn delete<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<(), DbE
     // this transaction and then finds the tombstone.
     let now = now();
     let placeholder = users::ActiveModel {
-        id: sea_orm::Set(user_id.to_owned()),
-        email: sea_orm::Set(None),
-        username: sea_orm::Set(None),
-        first_name: sea_orm::Set(None),
-        last_name: sea_orm::Set(None),
-        created_at: sea_orm::Set(now),
-        updated_at: sea_orm::Set(now),
+        id: Set(user_id.to_owned()),
+        email: Set(None),
+        username: Set(None),
+        first_name: Set(None),
+        last_name: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
     };
     users::Entity::insert(placeholder)
         .on_conflict(
@@ -138,8 +117,8 @@ pub async fn delete<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<(), DbE
         .exec_without_returning(db)
         .await?;
     let tombstone = deleted_users::ActiveModel {
-        id: sea_orm::Set(user_id.to_owned()),
-        deleted_at: sea_orm::Set(now),
+        id: Set(user_id.to_owned()),
+        deleted_at: Set(now),
     };
     deleted_users::Entity::insert(tombstone)
         .on_conflict(

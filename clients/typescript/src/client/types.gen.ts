@@ -398,7 +398,7 @@ export type GetMyHistoryData = {
     path?: never;
     query?: {
         /**
-         * Page size, 1–100.
+         * Page size.
          */
         limit?: number;
         /**

@@ -1,12 +1,8 @@
-//! Cross-cutting HTTP middleware: request ids with access logs, the body size limit, and the
-//! `Allow` header of 405 responses.
+//! Cross-cutting HTTP middleware: request ids with access logs, and the body size limit.
 
-use std::{sync::Arc, time::Instant};
+use std::time::Instant;
 
-use poem::{
-    Body, Endpoint, IntoResponse, Middleware, Request, Response,
-    http::{HeaderValue, StatusCode, header},
-};
+use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, http::StatusCode};
 use tracing::Instrument;
 
 /// The largest request body accepted, on every route.
@@ -108,19 +104,4 @@ impl<E: Endpoint> Endpoint for RequestLogEndpoint<E> {
         .instrument(span)
         .await
     }
-}
-
-/// Adds the `Allow` header RFC 9110 requires on a 405, listing the route's methods.
-pub async fn allow_header<E: Endpoint>(next: Arc<E>, request: Request) -> poem::Result<Response> {
-    // A `Uri` clone shares its buffer: nothing is copied on the requests that are not 405s.
-    let uri = request.uri().clone();
-    let mut response = next.get_response(request).await;
-    if response.status() == StatusCode::METHOD_NOT_ALLOWED
-        && let Some(methods) = crate::api::allowed_methods(uri.path())
-    {
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static(methods));
-    }
-    Ok(response)
 }

@@ -1,7 +1,16 @@
-//! The values the service works with, independent of storage and of the HTTP API.
+//! The values the service works with, and its error, independent of storage and of the HTTP API.
+
+mod error;
+mod generated;
+
+pub use error::Error;
+pub use generated::GeneratedChallenge;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use serde::{Deserialize, Serialize};
+
+/// The most challenges one history page holds, and how many when the caller does not say.
+pub const MAX_PAGE_SIZE: u64 = 100;
+pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
 /// The current time at the precision every supported database stores (microseconds), so a
 /// value reads back exactly as it was written.
@@ -10,9 +19,7 @@ pub fn now() -> DateTime<Utc> {
 }
 
 /// How hard a challenge is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, poem_openapi::Enum)]
-#[serde(rename_all = "lowercase")]
-#[oai(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Difficulty {
     Easy,
     Medium,
@@ -59,8 +66,7 @@ pub struct Answer {
 }
 
 /// Whether a challenge has been answered, and how.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, poem_openapi::Enum)]
-#[oai(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Unanswered,
     Correct,
@@ -122,6 +128,28 @@ impl Tally {
     }
 }
 
+/// A user's progress: a tally per difficulty, and their sum.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub easy: Tally,
+    pub medium: Tally,
+    pub hard: Tally,
+}
+
+impl Stats {
+    pub fn tally_mut(&mut self, difficulty: Difficulty) -> &mut Tally {
+        match difficulty {
+            Difficulty::Easy => &mut self.easy,
+            Difficulty::Medium => &mut self.medium,
+            Difficulty::Hard => &mut self.hard,
+        }
+    }
+
+    pub fn total(&self) -> Tally {
+        self.easy + self.medium + self.hard
+    }
+}
+
 /// A user's profile as Clerk describes it (token claims or webhook payload).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Profile {
@@ -130,4 +158,15 @@ pub struct Profile {
     pub username: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+}
+
+/// The Svix headers of a webhook delivery, as received: they authenticate its body.
+#[derive(Clone, Debug, Default)]
+pub struct WebhookDelivery {
+    /// `svix-id`: unique per message, repeated by redeliveries.
+    pub id: Option<String>,
+    /// `svix-timestamp`: Unix seconds when the delivery was signed.
+    pub timestamp: Option<String>,
+    /// `svix-signature`: space-separated `v1,<base64>` signatures.
+    pub signatures: Option<String>,
 }

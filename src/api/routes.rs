@@ -1,0 +1,54 @@
+//! The API's route templates, read from its own spec: the methods each path accepts, for the
+//! `Allow` header RFC 9110 requires on a 405.
+
+use std::sync::{Arc, LazyLock};
+
+use poem::{
+    Endpoint, Request, Response,
+    http::{HeaderValue, StatusCode, header},
+};
+
+/// The methods the operation at `path` accepts (`"GET"`, `"POST"`…), for the `Allow` header of
+/// a 405; `None` for a path the API does not have.
+pub fn allowed_methods(path: &str) -> Option<&'static str> {
+    static ROUTES: LazyLock<Vec<(Vec<String>, String)>> = LazyLock::new(|| {
+        let spec: serde_json::Value = serde_json::from_str(&super::spec_json()).unwrap_or_default();
+        let paths = spec["paths"].as_object().cloned().unwrap_or_default();
+        paths
+            .into_iter()
+            .map(|(template, operations)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods = operations
+                    .as_object()
+                    .map(|ops| ops.keys().map(|m| m.to_uppercase()).collect::<Vec<_>>());
+                (segments, methods.unwrap_or_default().join(", "))
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = path.split('/').collect();
+    ROUTES
+        .iter()
+        .find(|(template, _)| {
+            template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
+        })
+        .map(|(_, methods)| methods.as_str())
+}
+
+/// Adds the `Allow` header RFC 9110 requires on a 405, listing the route's methods.
+pub async fn allow_header<E: Endpoint>(next: Arc<E>, request: Request) -> poem::Result<Response> {
+    // A `Uri` clone shares its buffer: nothing is copied on the requests that are not 405s.
+    let uri = request.uri().clone();
+    let mut response = next.get_response(request).await;
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED
+        && let Some(methods) = allowed_methods(uri.path())
+    {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(methods));
+    }
+    Ok(response)
+}

@@ -1,0 +1,76 @@
+//! The bearer security scheme every protected operation takes, and the `__session` cookie
+//! fallback that feeds it.
+
+use poem::{Endpoint, Middleware, Request, http::header};
+use poem_openapi::{SecurityScheme, auth::Bearer};
+
+use super::AppState;
+use crate::domain::Error;
+
+/// The caller, as proven by a verified Clerk session token.
+#[derive(Clone, Debug)]
+pub struct AuthUser {
+    pub id: String,
+}
+
+/// A Clerk session token (an RS256 JWT), sent as `Authorization: Bearer <token>`. In a React app,
+/// pass `await getToken()` from Clerk's `useAuth()`.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", bearer_format = "JWT", checker = "authenticate")]
+pub struct ClerkAuth(pub AuthUser);
+
+async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
+    let state = request
+        .data::<AppState>()
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("application state missing")))?;
+    let verified = state
+        .verifier
+        .verify(&bearer.token)
+        .await
+        .map_err(|error| Error::InvalidToken(error.to_string()))?;
+    state.users.ensure_active(&verified.profile).await?;
+    Ok(AuthUser {
+        id: verified.profile.id.clone(),
+    })
+}
+
+/// Like Clerk's SDKs, accepts the session from the `__session` cookie when no `Authorization`
+/// header is sent (same-origin deployments). Clerk sets that cookie `SameSite=Lax`, so other
+/// sites cannot make a browser send it on a cross-site POST.
+pub struct SessionCookie;
+
+impl<E: Endpoint> Middleware<E> for SessionCookie {
+    type Output = SessionCookieEndpoint<E>;
+
+    fn transform(&self, next: E) -> Self::Output {
+        SessionCookieEndpoint(next)
+    }
+}
+
+pub struct SessionCookieEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for SessionCookieEndpoint<E> {
+    type Output = E::Output;
+
+    async fn call(&self, mut request: Request) -> poem::Result<Self::Output> {
+        if !request.headers().contains_key(header::AUTHORIZATION)
+            && let Some(token) = session_cookie(&request)
+            && let Ok(value) = format!("Bearer {token}").parse()
+        {
+            request.headers_mut().insert(header::AUTHORIZATION, value);
+        }
+        self.0.call(request).await
+    }
+}
+
+fn session_cookie(request: &Request) -> Option<String> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == "__session" && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+}
