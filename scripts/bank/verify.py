@@ -58,7 +58,7 @@ Questions without a program are "verified by reasoning" and counted as such.
 Exit status: 0 when every check passes (programs whose toolchain is missing are skipped
 and counted), 1 otherwise, listing each failing key with what was expected and seen.
 
-Usage: verify.py [--jobs N] [--only KEY_PREFIX...] [--no-run] [-v]
+Usage: verify.py [--jobs N] [--only KEY_PREFIX...] [--no-run] [-v] [--bank DIR]
 Environment: BANK_TSC (tsc), BANK_GO (go), BANK_CACHE (GOCACHE etc., default
 ${XDG_CACHE_HOME:-~/.cache}/challenger-bank).
 """
@@ -617,24 +617,26 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None, help="key prefixes to run")
     parser.add_argument("--no-run", action="store_true", help="structural checks only")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--bank", type=Path, default=BANK, help="folder of the bank files")
     args = parser.parse_args()
 
     started = time.monotonic()
     bank = {}
     for difficulty in DIFFICULTIES:
-        with open(BANK / f"{difficulty}.json", encoding="utf-8") as f:
+        with open(args.bank / f"{difficulty}.json", encoding="utf-8") as f:
             bank[difficulty] = json.load(f)
     questions = [q for qs in bank.values() for q in qs]
 
     failures = structural_errors(bank)
-    if failures:
-        for line in failures:
-            print(f"FAIL {line}")
-        print(f"bank: {len(questions)} questions; structural checks failed ({len(failures)} problems)")
-        return 1
+    for line in failures:
+        print(f"FAIL {line}")
 
     tools = find_tools()
-    programs = [q for q in questions if "program" in q]
+    programs = [
+        q for q in questions
+        if isinstance(q.get("program"), str) and q.get("runtime") in RUNTIMES
+        and isinstance(q.get("correct_answer_id"), int) and len(q.get("options", [])) == 4
+    ]
     if args.only is not None:
         programs = [q for q in programs if any(q["key"].startswith(p) for p in args.only)]
     runnable = [q for q in programs if tools[q["runtime"]] is not None]
