@@ -27,6 +27,8 @@ Fields read only by this checker (the server ignores them):
                        "text"                      it exits 0 and prints text
                        {"compile_error": "text"}   it fails to compile; the compiler's
                                                    output contains text
+                       {"compile_error": "text",    ... and the compiler reports errors on
+                        "lines": [3, 4]}            exactly these lines of the program
                        {"runtime_error": "text"}   it compiles but exits non-zero (or dies
                        {"runtime_error": "text",    from a signal); stderr+stdout contains
                         "stdout": "before"}         text, and stdout is "before" if given
@@ -312,8 +314,10 @@ def claim_matches(claim, result: dict) -> bool:
             result["stdout"]
         ) == normalize(claim)
     if "compile_error" in claim:
-        text = (result["stdout"] + result["stderr"]).lower()
-        return result["phase"] == "compile" and claim["compile_error"].lower() in text
+        text = result["stdout"] + result["stderr"]
+        if result["phase"] != "compile" or claim["compile_error"].lower() not in text.lower():
+            return False
+        return "lines" not in claim or error_lines(result["runtime"], text) == sorted(claim["lines"])
     if "runtime_error" in claim:
         if result["phase"] != "run" or result["code"] == 0:
             return False
@@ -322,6 +326,21 @@ def claim_matches(claim, result: dict) -> bool:
             return False
         return "stdout" not in claim or normalize(result["stdout"]) == normalize(claim["stdout"])
     return False
+
+
+ERROR_LINE = {
+    "typescript": re.compile(r"^prog\.ts\((\d+),\d+\): error", re.M),
+    "c": re.compile(r"prog\.c:(\d+):\d+: error:", re.M),
+    "java": re.compile(r"Main\.java:(\d+): error:", re.M),
+    "go": re.compile(r"main\.go:(\d+):\d+: ", re.M),
+    "rust": re.compile(r"^error(?:\[E\d+\])?: .*\n\s*--> prog\.rs:(\d+):\d+", re.M),
+}
+
+
+def error_lines(runtime: str, text: str) -> list[int]:
+    """The distinct program lines the compiler reports errors on, ascending."""
+    pattern = ERROR_LINE.get(runtime)
+    return sorted({int(n) for n in pattern.findall(text)}) if pattern else []
 
 
 def claim_text(claim) -> str:
@@ -346,8 +365,12 @@ def valid_claim(claim) -> bool:
     kinds = [k for k in ("compile_error", "runtime_error") if k in claim]
     if len(kinds) != 1 or not isinstance(claim[kinds[0]], str):
         return False
-    allowed = {"compile_error"} if kinds[0] == "compile_error" else {"runtime_error", "stdout"}
-    return set(claim) <= allowed and all(isinstance(v, str) for v in claim.values())
+    if kinds[0] == "compile_error":
+        lines = claim.get("lines", [])
+        if not (isinstance(lines, list) and all(type(n) is int and n > 0 for n in lines)):
+            return False
+        return set(claim) <= {"compile_error", "lines"}
+    return set(claim) <= {"runtime_error", "stdout"} and all(isinstance(v, str) for v in claim.values())
 
 
 def describe(result: dict) -> str:
@@ -588,7 +611,7 @@ def verify_program(q: dict, tools: dict) -> str | None:
     """None when the program's behaviour picks exactly the marked option, else why not."""
     runs = q.get("runs")
     flag_sets = [r["flags"] for r in runs] if runs else [q.get("flags")]
-    results = [execute(q, tools, flags) for flags in flag_sets]
+    results = [{**execute(q, tools, flags), "runtime": q["runtime"]} for flags in flag_sets]
     option_claims = claims(q)
 
     def matches(claim) -> bool:
