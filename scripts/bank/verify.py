@@ -52,8 +52,9 @@ correct_answer_id, a wrong literal option, or a second option that also comes tr
 fail. When the correct option's claim is not its own text, the claim's words (letters and
 digits) must appear in order in the option's text, so the option cannot say something
 else. The code block of the title (after its first blank line, without a final
-"(...)" note) must appear line by line, in order, in the program; a title without a block
-must have an inline `code` span that appears in the program.
+"(...)" note) must appear in the program: each of its blank-line-separated chunks line by
+line and in order (indentation aside); a title without a block must have an inline
+`code` span that appears in the program.
 
 Questions without a program are "verified by reasoning" and counted as such.
 
@@ -402,15 +403,25 @@ def describe_claim(claim) -> str:
 # ---------------------------------------------------------------- structure
 
 
-def title_code(title: str) -> tuple[list[str], list[str]]:
-    """(lines of the code block after the first blank line, inline `code` spans)."""
+def title_code(title: str) -> tuple[list[list[str]], list[str]]:
+    """(chunks of the code block after the first blank line, inline `code` spans).
+
+    A chunk is a run of lines between blank lines, stripped of indentation; a final
+    "(...)" note line is not code."""
     if "\n\n" not in title:
         return [], INLINE_CODE.findall(title)
     block = title.split("\n\n", 1)[1]
-    lines = [line for line in block.split("\n") if line.strip() and not line.startswith("```")]
-    while lines and re.fullmatch(r"\(.*\)", lines[-1].strip()):
+    lines = [line for line in block.split("\n") if not line.startswith("```")]
+    while lines and (not lines[-1].strip() or re.fullmatch(r"\(.*\)", lines[-1].strip())):
         lines.pop()
-    return [line.strip() for line in lines], []
+    chunks, chunk = [], []
+    for line in lines + [""]:
+        if line.strip():
+            chunk.append(line.strip())
+        elif chunk:
+            chunks.append(chunk)
+            chunk = []
+    return chunks, []
 
 
 def structural_errors(bank: dict[str, list[dict]]) -> list[str]:
@@ -591,14 +602,15 @@ def program_errors(key: str, q: dict) -> list[str]:
     elif runs is not None:
         err("runs need outputs (one claim per run for each option)")
 
-    lines, spans = title_code(q.get("title", ""))
+    chunks, spans = title_code(q.get("title", ""))
     program_lines = [line.strip() for line in q["program"].split("\n")]
-    if lines:
-        if not in_order(lines, program_lines):
-            missing = next(
-                (line for line in lines if line not in program_lines), "(order differs)"
-            )
-            err(f"the title's code is not in the program, e.g. {missing!r}")
+    if chunks:
+        for lines in chunks:
+            if not in_order(lines, program_lines):
+                missing = next(
+                    (line for line in lines if line not in program_lines), "(order differs)"
+                )
+                err(f"the title's code is not in the program, e.g. {missing!r}")
     elif not any(span in q["program"] for span in spans):
         err("the title shows no code that is in the program")
     return errors
