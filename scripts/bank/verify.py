@@ -32,6 +32,8 @@ Fields read only by this checker (the server ignores them):
                        {"runtime_error": "text"}   it compiles but exits non-zero (or dies
                        {"runtime_error": "text",    from a signal); stderr+stdout contains
                         "stdout": "before"}         text, and stdout is "before" if given
+                       {"line_count": 3}           it exits 0 and prints 3 non-blank lines
+                                                   (e.g. "how many rows does this return?")
                        null                        nothing a run can show (undefined
                                                    behaviour, "it hangs", a reason...)
                      Without outputs, every option's own text is its claim (a stdout claim).
@@ -314,6 +316,9 @@ def claim_matches(claim, result: dict) -> bool:
         return result["phase"] == "run" and result["code"] == 0 and normalize(
             result["stdout"]
         ) == normalize(claim)
+    if "line_count" in claim:
+        lines = [line for line in result["stdout"].split("\n") if line.strip()]
+        return result["phase"] == "run" and result["code"] == 0 and len(lines) == claim["line_count"]
     if "compile_error" in claim:
         text = result["stdout"] + result["stderr"]
         if result["phase"] != "compile" or claim["compile_error"].lower() not in text.lower():
@@ -348,6 +353,8 @@ def claim_text(claim) -> str:
     if isinstance(claim, str):
         return claim
     if isinstance(claim, dict):
+        if "line_count" in claim:
+            return str(claim["line_count"])
         return " ".join(
             claim.get(k, "") for k in ("stdout", "compile_error", "runtime_error")
         )
@@ -363,6 +370,8 @@ def valid_claim(claim) -> bool:
         return True
     if not isinstance(claim, dict):
         return False
+    if "line_count" in claim:
+        return set(claim) == {"line_count"} and type(claim["line_count"]) is int
     kinds = [k for k in ("compile_error", "runtime_error") if k in claim]
     if len(kinds) != 1 or not isinstance(claim[kinds[0]], str):
         return False
