@@ -31,7 +31,8 @@ Fields read only by this checker (the server ignores them):
                         "lines": [3, 4]}            exactly these lines of the program
                        {"runtime_error": "text"}   it compiles but exits non-zero (or dies
                        {"runtime_error": "text",    from a signal); stderr+stdout contains
-                        "stdout": "before"}         text, and stdout is "before" if given
+                        "stdout": "before",         text, stdout is "before" if given, and
+                        "exit": 3}                  the exit status is 3 if given
                        {"line_count": 3}           it exits 0 and prints 3 non-blank lines
                                                    (e.g. "how many rows does this return?")
                        null                        nothing a run can show (undefined
@@ -330,6 +331,8 @@ def claim_matches(claim, result: dict) -> bool:
         text = (result["stdout"] + result["stderr"]).lower()
         if claim["runtime_error"].lower() not in text:
             return False
+        if "exit" in claim and result["code"] != claim["exit"]:
+            return False
         return "stdout" not in claim or normalize(result["stdout"]) == normalize(claim["stdout"])
     return False
 
@@ -380,7 +383,10 @@ def valid_claim(claim) -> bool:
         if not (isinstance(lines, list) and all(type(n) is int and n > 0 for n in lines)):
             return False
         return set(claim) <= {"compile_error", "lines"}
-    return set(claim) <= {"runtime_error", "stdout"} and all(isinstance(v, str) for v in claim.values())
+    if "exit" in claim and not (type(claim["exit"]) is int and claim["exit"] != 0):
+        return False
+    rest = {k: v for k, v in claim.items() if k != "exit"}
+    return set(rest) <= {"runtime_error", "stdout"} and all(isinstance(v, str) for v in rest.values())
 
 
 def describe(result: dict) -> str:
