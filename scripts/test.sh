@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting and lints, the Rust tests on SQLite (and on PostgreSQL when
-# TEST_DATABASE_URL is set), the TypeScript SDK against the release server, the spec through
-# two independent readers, the web frontend, and schemathesis.
+# TEST_DATABASE_URL is set), the built-in bank's programs, the TypeScript SDK against the release
+# server, the spec through two independent readers, the web frontend, and schemathesis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/challenger-target}"
@@ -28,6 +28,9 @@ if [[ "${TEST_DATABASE_URL:-}" == postgres* ]]; then
 else
   step "PostgreSQL skipped: set TEST_DATABASE_URL=postgres://… to run every database test on it too"
 fi
+
+step "built-in bank: structure, and every program run against its marked answer"
+scripts/bank/check.sh
 
 step "release build"
 cargo build --release --locked

@@ -16,10 +16,7 @@ use super::{
     security::ClerkAuth,
     text::Text,
 };
-use crate::{
-    domain::{self, Answer, Challenge, Stats, Tally},
-    store::challenges::PageFilter,
-};
+use crate::domain::{self, Answer, Challenge, HistoryFilter, Stats, Tally};
 
 /// How hard a challenge is.
 #[derive(Clone, Copy, Debug, Enum)]
@@ -400,7 +397,7 @@ impl ChallengesApi {
         /// Only unanswered challenges, or only those answered correctly or wrongly.
         outcome: Query<Option<Outcome>>,
     ) -> ApiResult<Json<HistoryResponse>, { BAD_REQUEST | UNAUTHORIZED }> {
-        let filter = PageFilter {
+        let filter = HistoryFilter {
             before: before.0,
             difficulty: difficulty.0.map(Into::into),
             outcome: outcome.0.map(Into::into),

@@ -91,6 +91,15 @@ impl Outcome {
     }
 }
 
+/// Which of a user's challenges a history page lists.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HistoryFilter {
+    /// Only ids lower than this (the previous page's cursor).
+    pub before: Option<i64>,
+    pub difficulty: Option<Difficulty>,
+    pub outcome: Option<Outcome>,
+}
+
 /// A user's quota as of now.
 #[derive(Clone, Debug)]
 pub struct Quota {

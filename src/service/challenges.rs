@@ -6,12 +6,9 @@ use sea_orm::TransactionTrait;
 
 use super::quotas::{QuotaService, Reservation};
 use crate::{
-    domain::{Answer, Challenge, Difficulty, Error, MAX_PAGE_SIZE, Stats, now},
+    domain::{Answer, Challenge, Difficulty, Error, HistoryFilter, MAX_PAGE_SIZE, Stats, now},
     generator::{ChallengeGenerator, GenerationRequest, RECENT_TITLES},
-    store::{
-        self, Db,
-        challenges::{NewChallenge, PageFilter},
-    },
+    store::{self, Db, challenges::NewChallenge},
 };
 
 #[derive(Clone)]
@@ -111,7 +108,7 @@ impl ChallengeService {
     pub async fn history(
         &self,
         user_id: &str,
-        filter: PageFilter,
+        filter: HistoryFilter,
         limit: u64,
     ) -> Result<HistoryPage, Error> {
         let limit = limit.clamp(1, MAX_PAGE_SIZE);

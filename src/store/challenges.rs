@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::entity::{answers, challenges};
-use crate::domain::{Challenge, Difficulty, GeneratedChallenge, Outcome, Tally};
+use crate::domain::{Challenge, Difficulty, GeneratedChallenge, HistoryFilter, Outcome, Tally};
 
 pub struct NewChallenge<'a> {
     pub user_id: &'a str,
@@ -69,22 +69,13 @@ pub async fn find_owned<C: ConnectionTrait>(
         .transpose()
 }
 
-/// Which of a user's challenges a history page lists.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PageFilter {
-    /// Only ids lower than this.
-    pub before: Option<i64>,
-    pub difficulty: Option<Difficulty>,
-    pub outcome: Option<Outcome>,
-}
-
 /// One page of a user's challenges with their answers, newest first. Every combination of
 /// filters has an index that starts with the user and ends with the id, so a page reads only
 /// the rows it returns.
 pub async fn page<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
-    filter: PageFilter,
+    filter: HistoryFilter,
     limit: u64,
 ) -> Result<Vec<Challenge>, DbErr> {
     let mut query = challenges::Entity::find().filter(challenges::Column::UserId.eq(user_id));
