@@ -3,17 +3,15 @@
 use std::{future::Future, path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use poem::{
-    Endpoint, EndpointExt, Route, Server,
-    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
-    middleware::Cors,
-};
+use poem::{Endpoint, EndpointExt, Response, Route, middleware::Cors};
+use tokio::net::TcpListener;
 
 use crate::{
     api::{self, AppState, BodyLimit, RequestLog, SessionCookie, allow_header, json_error},
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
     generator::{BuiltinGenerator, ChallengeGenerator, OpenAiGenerator},
+    server::{self, ConnectionLimits},
     service::{
         challenges::ChallengeService, health::HealthService, quotas::QuotaService,
         users::UserService, webhooks::WebhookService,
@@ -21,8 +19,6 @@ use crate::{
     store,
 };
 
-/// How often abandoned quota reservations are looked for.
-const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
 /// How long in-flight requests may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
@@ -99,7 +95,7 @@ impl App {
     }
 
     /// The HTTP endpoint: API, spec, Swagger UI, and the middleware around them.
-    pub fn endpoint(&self, config: &Config) -> impl Endpoint + 'static {
+    pub fn endpoint(&self, config: &Config) -> impl Endpoint<Output = Response> + 'static {
         let api = api::service();
         let cors = Cors::new()
             .allow_origins(config.cors_allowed_origins.iter().map(String::as_str))
@@ -113,7 +109,9 @@ impl App {
             .nest("/", api)
             .with(api::WebApp)
             .with(SessionCookie)
-            .with(BodyLimit)
+            .with(BodyLimit {
+                timeout: config.http.body,
+            })
             .data(self.state.clone())
             .catch_all_error(json_error)
             .around(allow_header)
@@ -129,7 +127,7 @@ impl App {
         }
         let quotas = self.state.quotas.clone();
         tokio::spawn(async move {
-            let mut interval = tokio::time::interval(SWEEP_INTERVAL);
+            let mut interval = tokio::time::interval(quotas.sweep_interval());
             loop {
                 interval.tick().await;
                 match quotas.refund_stale().await {
@@ -147,9 +145,8 @@ impl App {
     }
 
     /// Binds the listener (port 0 picks a free port).
-    pub async fn bind(config: &Config) -> anyhow::Result<TcpAcceptor> {
-        TcpListener::bind((config.host.clone(), config.port))
-            .into_acceptor()
+    pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
+        TcpListener::bind((config.host.as_str(), config.port))
             .await
             .with_context(|| format!("binding {}:{} (HOST, PORT)", config.host, config.port))
     }
@@ -158,21 +155,18 @@ impl App {
     pub async fn serve(
         self,
         config: &Config,
-        acceptor: TcpAcceptor,
+        listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send,
     ) -> anyhow::Result<()> {
+        server::raise_file_limit();
         self.spawn_background_tasks();
         let endpoint = self.endpoint(config);
-        if let Some(address) = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-        {
-            tracing::info!(%address, "listening");
-        }
-        Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(endpoint, shutdown, Some(SHUTDOWN_GRACE))
-            .await?;
+        tracing::info!(address = %listener.local_addr()?, "listening");
+        let limits = ConnectionLimits {
+            header_timeout: config.http.header,
+            idle_timeout: config.http.idle,
+        };
+        server::serve(listener, endpoint, limits, shutdown, SHUTDOWN_GRACE).await?;
         tracing::info!("stopped");
         Ok(())
     }

@@ -10,6 +10,7 @@ use reqwest::Url;
 pub struct Config {
     pub host: String,
     pub port: u16,
+    pub http: HttpTimeouts,
     pub database_url: String,
     pub auth: AuthConfig,
     pub webhook_secret: Option<Secret>,
@@ -20,6 +21,17 @@ pub struct Config {
     pub generation_timeout: Duration,
     pub log_filter: String,
     pub log_json: bool,
+}
+
+/// How long the server waits on a client (`HTTP_*_TIMEOUT_SECS`).
+#[derive(Clone, Copy, Debug)]
+pub struct HttpTimeouts {
+    /// For a request head to be complete, from its first byte (or the accept).
+    pub header: Duration,
+    /// For a kept-alive connection with nothing in flight to start a new request.
+    pub idle: Duration,
+    /// For a request body to arrive in full.
+    pub body: Duration,
 }
 
 /// How session tokens are verified.
@@ -90,11 +102,17 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Env(&lookup);
         let (host, port) = listen_address(&env)?;
+        let http = HttpTimeouts {
+            header: env.seconds("HTTP_HEADER_TIMEOUT_SECS", 10)?,
+            idle: env.seconds("HTTP_IDLE_TIMEOUT_SECS", 60)?,
+            body: env.seconds("HTTP_BODY_TIMEOUT_SECS", 30)?,
+        };
         let (generator, generation_timeout) = generator(&env)?;
         let (log_filter, log_json) = logging(&env)?;
         Ok(Self {
             host,
             port,
+            http,
             database_url: database_url(&env)?,
             auth: auth(&env)?,
             webhook_secret: webhook_secret(&env)?,
@@ -134,6 +152,14 @@ impl Env<'_> {
                     &format!("{v:?} is not a valid non-negative integer"),
                 )
             }),
+        }
+    }
+
+    /// A timeout in whole seconds, at least one.
+    fn seconds(&self, variable: &'static str, default: u64) -> Result<Duration, ConfigError> {
+        match self.parse_or(variable, default)? {
+            0 => Err(invalid(variable, "must be at least 1 second")),
+            secs => Ok(Duration::from_secs(secs)),
         }
     }
 }
@@ -223,10 +249,7 @@ fn webhook_secret(env: &Env) -> Result<Option<Secret>, ConfigError> {
 
 /// `CHALLENGE_GENERATOR`, the `OPENAI_*` settings, and how long one attempt may take.
 fn generator(env: &Env) -> Result<(GeneratorConfig, Duration), ConfigError> {
-    let timeout_secs: u64 = env.parse_or("OPENAI_TIMEOUT_SECS", 30)?;
-    if timeout_secs == 0 {
-        return Err(invalid("OPENAI_TIMEOUT_SECS", "must be at least 1 second"));
-    }
+    let timeout = env.seconds("OPENAI_TIMEOUT_SECS", 30)?;
     let api_key = env.get("OPENAI_API_KEY").map(Secret);
     let generator = match env.get("CHALLENGE_GENERATOR").as_deref() {
         Some("builtin") => GeneratorConfig::Builtin,
@@ -249,7 +272,7 @@ fn generator(env: &Env) -> Result<(GeneratorConfig, Duration), ConfigError> {
             ));
         }
     };
-    Ok((generator, Duration::from_secs(timeout_secs)))
+    Ok((generator, timeout))
 }
 
 /// `RUST_LOG` and `LOG_FORMAT`.
@@ -307,6 +330,9 @@ mod tests {
         assert!(matches!(config.generator, GeneratorConfig::Builtin));
         assert!(matches!(config.auth.keys, KeySource::Development { .. }));
         assert_eq!(config.cors_allowed_origins, vec!["http://localhost:5173"]);
+        assert_eq!(config.http.header, Duration::from_secs(10));
+        assert_eq!(config.http.idle, Duration::from_secs(60));
+        assert_eq!(config.http.body, Duration::from_secs(30));
     }
 
     #[test]
@@ -332,6 +358,10 @@ mod tests {
             ("LOG_FORMAT", "xml"),
             ("HOST", "not a host!"),
             ("CLERK_CLOCK_SKEW_SECS", "3600"),
+            ("HTTP_HEADER_TIMEOUT_SECS", "0"),
+            ("HTTP_IDLE_TIMEOUT_SECS", "soon"),
+            ("HTTP_BODY_TIMEOUT_SECS", "-5"),
+            ("OPENAI_TIMEOUT_SECS", "0"),
             (
                 "CLERK_JWT_KEY",
                 "-----BEGIN PRIVATE KEY-----\\nnope\\n-----END PRIVATE KEY-----",

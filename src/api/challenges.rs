@@ -43,8 +43,15 @@ pub struct GenerateChallengeRequest {
     /// How hard the challenge should be.
     pub difficulty: Difficulty,
     /// Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
-    /// Not blank; surrounding spaces are trimmed.
-    #[oai(nullable, validator(min_length = 1, max_length = 80, pattern = r"\S"))]
+    /// Not blank, no NUL characters; surrounding spaces are trimmed.
+    #[oai(
+        nullable,
+        validator(
+            min_length = 1,
+            max_length = 80,
+            pattern = r"^[^\x00]*[^\s\x00][^\x00]*$"
+        )
+    )]
     pub topic: Option<Text>,
 }
 

@@ -17,13 +17,17 @@ use crate::domain::{Error, Profile};
 #[oai(example)]
 pub struct DevTokenRequest {
     /// The user id (`sub`), for example `user_dev`.
-    #[oai(validator(min_length = 1, max_length = 128, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\x00]*[^\s\x00][^\x00]*$"
+    ))]
     pub user_id: Text,
     /// Optional `email` claim.
-    #[oai(nullable, validator(max_length = 320))]
+    #[oai(nullable, validator(max_length = 320, pattern = r"^[^\x00]*$"))]
     pub email: Option<Text>,
     /// Optional `username` claim.
-    #[oai(nullable, validator(max_length = 128))]
+    #[oai(nullable, validator(max_length = 128, pattern = r"^[^\x00]*$"))]
     pub username: Option<Text>,
     /// Lifetime in seconds (default 3600, at most 7 days).
     #[oai(nullable, validator(minimum(value = "1"), maximum(value = "604800")))]

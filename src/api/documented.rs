@@ -107,9 +107,9 @@ impl<const STATUSES: u16> ApiResponse for Documented<STATUSES> {
             (
                 0,
                 503,
-                "Not available right now: the database is unreachable, or (webhook) no signing \
-                 secret is configured.",
-                None,
+                "Not available right now: the database is unreachable (`Retry-After` says when \
+                 to try again), or (webhook) no signing secret is configured.",
+                Some(ResponseHeader::RetryAfterOutage),
             ),
             (
                 GENERATOR,
@@ -144,27 +144,36 @@ impl<const STATUSES: u16> ApiResponse for Documented<STATUSES> {
 #[derive(Clone, Copy)]
 enum ResponseHeader {
     RetryAfter,
+    RetryAfterOutage,
     WwwAuthenticate,
 }
 
 impl ResponseHeader {
     fn meta(self) -> MetaHeader {
-        let (name, description, schema) = match self {
+        let (name, description, required, schema) = match self {
             Self::RetryAfter => (
                 "retry-after",
                 "Seconds until the quota refills.",
+                true,
+                u64::schema_ref(),
+            ),
+            Self::RetryAfterOutage => (
+                "retry-after",
+                "Seconds to wait before retrying, when the database is unavailable.",
+                false,
                 u64::schema_ref(),
             ),
             Self::WwwAuthenticate => (
                 "www-authenticate",
                 "`Bearer`, with `error=\"invalid_token\"` when a token was sent but refused.",
+                true,
                 String::schema_ref(),
             ),
         };
         MetaHeader {
             name: name.to_owned(),
             description: Some(description.to_owned()),
-            required: true,
+            required,
             deprecated: false,
             schema,
         }

@@ -9,6 +9,9 @@ use poem::{
 
 use crate::domain::Error;
 
+/// What a client is told to wait when the database is down: a restart or failover takes seconds.
+const OUTAGE_RETRY_AFTER_SECS: u64 = 2;
+
 impl ResponseError for Error {
     fn status(&self) -> StatusCode {
         match self {
@@ -46,6 +49,9 @@ impl ResponseError for Error {
             }
             Error::QuotaExceeded { retry_after } => {
                 headers.insert(header::RETRY_AFTER, retry_after.as_secs().into());
+            }
+            Error::Unavailable(_) => {
+                headers.insert(header::RETRY_AFTER, OUTAGE_RETRY_AFTER_SECS.into());
             }
             _ => {}
         }

@@ -1,30 +1,45 @@
-//! Cross-cutting HTTP middleware: request ids with access logs, and the body size limit.
+//! Cross-cutting HTTP middleware: request ids with access logs, and the body limits.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, http::StatusCode};
+use poem::{
+    Body, Endpoint, IntoResponse, Middleware, Request, Response,
+    http::{HeaderValue, StatusCode, header},
+};
 use tracing::Instrument;
+
+use super::error::detail_response;
 
 /// The largest request body accepted, on every route.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// Rejects bodies over [`MAX_BODY_BYTES`] with 413, whether or not they declare a length.
-pub struct BodyLimit;
+/// Reads every request body before the handler runs: over [`MAX_BODY_BYTES`] is a 413, whether
+/// or not a length is declared; not all there within `timeout` is a 408 that closes the
+/// connection, so a client dripping a body cannot hold a request open.
+pub struct BodyLimit {
+    pub timeout: Duration,
+}
 
 impl<E: Endpoint> Middleware<E> for BodyLimit {
     type Output = BodyLimitEndpoint<E>;
 
     fn transform(&self, next: E) -> Self::Output {
-        BodyLimitEndpoint(next)
+        BodyLimitEndpoint {
+            next,
+            timeout: self.timeout,
+        }
     }
 }
 
-pub struct BodyLimitEndpoint<E>(E);
+pub struct BodyLimitEndpoint<E> {
+    next: E,
+    timeout: Duration,
+}
 
 impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
-    type Output = E::Output;
+    type Output = Response;
 
-    async fn call(&self, mut request: Request) -> poem::Result<Self::Output> {
+    async fn call(&self, mut request: Request) -> poem::Result<Response> {
         let too_large = || {
             poem::Error::from_string(
                 "the request body is larger than 1 MiB",
@@ -40,16 +55,29 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
             return Err(too_large());
         }
         // Chunked bodies carry no length: read at most the limit and refuse the rest.
-        let body = request
-            .take_body()
-            .into_bytes_limit(MAX_BODY_BYTES)
-            .await
-            .map_err(|error| match error {
-                poem::error::ReadBodyError::PayloadTooLarge => too_large(),
-                other => other.into(),
-            })?;
+        let read = request.take_body().into_bytes_limit(MAX_BODY_BYTES);
+        let Ok(body) = tokio::time::timeout(self.timeout, read).await else {
+            let mut response = detail_response(
+                StatusCode::REQUEST_TIMEOUT,
+                &format!(
+                    "the request body did not arrive within {} s",
+                    self.timeout.as_secs()
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return Ok(response);
+        };
+        let body = body.map_err(|error| match error {
+            poem::error::ReadBodyError::PayloadTooLarge => too_large(),
+            other => other.into(),
+        })?;
         request.set_body(Body::from(body));
-        self.0.call(request).await
+        self.next
+            .call(request)
+            .await
+            .map(IntoResponse::into_response)
     }
 }
 

@@ -6,12 +6,15 @@ use std::{
     time::{Duration, Instant},
 };
 
+use anyhow::Context;
 use jsonwebtoken::{
     DecodingKey,
     jwk::{AlgorithmParameters, Jwk, KeyAlgorithm, PublicKeyUse},
 };
 use reqwest::Url;
 use serde::Deserialize;
+
+use crate::upstream::read_capped;
 
 /// An unknown `kid` may trigger a refetch at most this often, so a flood of forged tokens
 /// cannot hammer the JWKS endpoint.
@@ -76,16 +79,15 @@ impl JwksCache {
 
     /// Fetches the key set and replaces the cache; on failure the cached keys stay in use.
     pub async fn refresh(&self) -> anyhow::Result<usize> {
-        let set: KeySet = self
+        let response = self
             .http
             .get(self.url.clone())
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| anyhow::anyhow!(e.without_url()).context("JWKS request failed"))?
-            .json()
-            .await
-            .map_err(|e| anyhow::anyhow!(e.without_url()).context("JWKS body is not a key set"))?;
+            .map_err(|e| anyhow::anyhow!(e.without_url()).context("JWKS request failed"))?;
+        let body = read_capped(response).await.context("JWKS body")?;
+        let set: KeySet = serde_json::from_slice(&body).context("JWKS body is not a key set")?;
         let keys: HashMap<String, Arc<DecodingKey>> =
             set.keys.iter().filter_map(rsa_signing_key).collect();
         if keys.is_empty() {

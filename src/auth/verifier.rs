@@ -10,7 +10,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::jwks::JwksCache;
-use crate::{config::AuthConfig, domain::Profile};
+use crate::{
+    config::AuthConfig,
+    domain::{Profile, storable, valid_user_id},
+};
 
 /// Clerk marks session tokens (as opposed to machine tokens) with this header `cat`.
 const SESSION_TOKEN_CATEGORY: &str = "cl_B7d4PD111AAA";
@@ -46,6 +49,8 @@ pub enum TokenError {
     UnauthorizedParty,
     #[error("the token has no subject (sub)")]
     MissingSubject,
+    #[error("the token subject (sub) is malformed")]
+    MalformedSubject,
     #[error("the token has no {0:?} claim")]
     MissingClaim(String),
     #[error("the token claim {0:?} is malformed")]
@@ -184,7 +189,10 @@ impl TokenVerifier {
             }
         }
         let sub = match &claims.sub {
-            Some(Value::String(sub)) if !sub.trim().is_empty() => sub.clone(),
+            Some(Value::String(sub)) if valid_user_id(sub) => sub.clone(),
+            Some(Value::String(sub)) if !sub.trim().is_empty() => {
+                return Err(TokenError::MalformedSubject);
+            }
             Some(Value::String(_)) | None | Some(Value::Null) => {
                 return Err(TokenError::MissingSubject);
             }
@@ -194,21 +202,22 @@ impl TokenVerifier {
         if sub.starts_with("mch_") {
             return Err(TokenError::NotSessionToken);
         }
-        let text = |value: &Option<Value>| {
-            value
-                .as_ref()
-                .and_then(Value::as_str)
+        // Profile claims are stored: one that cannot be refuses the token rather than the write.
+        let text = |claim: &str, value: &Option<Value>| match value.as_ref().and_then(Value::as_str)
+        {
+            Some(text) if !storable(text) => Err(TokenError::MalformedClaim(claim.into())),
+            text => Ok(text
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(str::to_owned)
+                .map(str::to_owned)),
         };
         Ok(VerifiedToken {
             profile: Profile {
                 id: sub,
-                email: text(&claims.email),
-                username: text(&claims.username).or_else(|| text(&claims.name)),
-                first_name: text(&claims.first_name),
-                last_name: text(&claims.last_name),
+                email: text("email", &claims.email)?,
+                username: text("username", &claims.username)?.or(text("name", &claims.name)?),
+                first_name: text("first_name", &claims.first_name)?,
+                last_name: text("last_name", &claims.last_name)?,
             },
             expires_at,
         })

@@ -62,6 +62,9 @@ fn check_text(field: &str, value: &str, max_chars: usize) -> Result<(), String> 
     if value.is_empty() {
         return Err(format!("{field} is blank"));
     }
+    if !super::storable(value) {
+        return Err(format!("{field} contains a NUL character"));
+    }
     if value.chars().count() > max_chars {
         return Err(format!("{field} is longer than {max_chars} characters"));
     }
@@ -142,6 +145,13 @@ mod tests {
                 options(&["a", "b", "c", "d"]),
                 0,
                 "  ".into(),
+                None,
+            ),
+            GeneratedChallenge::new(
+                "q".into(),
+                options(&["a", "b\0", "c", "d"]),
+                0,
+                "e".into(),
                 None,
             ),
             GeneratedChallenge::new(

@@ -12,6 +12,20 @@ use chrono::{DateTime, SubsecRound, Utc};
 pub const MAX_PAGE_SIZE: u64 = 100;
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
+/// The longest user id accepted (Clerk's are about 32 characters); longer ones cannot be indexed.
+pub const MAX_USER_ID_CHARS: usize = 255;
+
+/// Whether every supported database stores `text` as it is: PostgreSQL refuses U+0000 in text
+/// where SQLite keeps it, and the two must behave the same.
+pub fn storable(text: &str) -> bool {
+    !text.contains('\0')
+}
+
+/// Whether `id` can be a stored user id: not blank, storable, at most [`MAX_USER_ID_CHARS`].
+pub fn valid_user_id(id: &str) -> bool {
+    !id.trim().is_empty() && storable(id) && id.chars().count() <= MAX_USER_ID_CHARS
+}
+
 /// The current time at the precision every supported database stores (microseconds), so a
 /// value reads back exactly as it was written.
 pub fn now() -> DateTime<Utc> {

@@ -11,6 +11,7 @@ use super::{ChallengeGenerator, GenerationRequest};
 use crate::{
     config::Secret,
     domain::{Error, GeneratedChallenge},
+    upstream::{BodyError, read_capped},
 };
 
 pub struct OpenAiGenerator {
@@ -86,9 +87,13 @@ impl OpenAiGenerator {
                 "the LLM server answered {status}"
             )));
         }
-        let completion: Completion = response.json().await.map_err(|e| {
-            AttemptError::Retryable(anyhow!(e.without_url()).context("unreadable completion"))
+        let body = read_capped(response).await.map_err(|error| match error {
+            // A server that sent too much once will do it again.
+            BodyError::TooLarge => AttemptError::Fatal(error.into()),
+            BodyError::Unreadable(_) => AttemptError::Retryable(error.into()),
         })?;
+        let completion: Completion = serde_json::from_slice(&body)
+            .map_err(|e| AttemptError::Retryable(anyhow!(e).context("unreadable completion")))?;
         parse_challenge(&completion).map_err(AttemptError::Retryable)
     }
 }

@@ -156,7 +156,14 @@ impl QuotaService {
         Ok(())
     }
 
-    /// Refunds reservations abandoned by processes that died mid-generation.
+    /// How often to look for abandoned reservations: often enough that one is refunded soon
+    /// after it turns stale, at most every 30 s.
+    pub fn sweep_interval(&self) -> Duration {
+        (self.stale_after / 2).clamp(Duration::from_secs(1), Duration::from_secs(30))
+    }
+
+    /// Refunds reservations abandoned by processes that died mid-generation, or whose refund
+    /// failed (the database was down when the generation failed).
     pub async fn refund_stale(&self) -> Result<usize, Error> {
         let cutoff = now() - TimeDelta::from_std(self.stale_after).unwrap_or(TimeDelta::MAX);
         let stale = store::quotas::stale_reservations(&self.db.reader, cutoff).await?;

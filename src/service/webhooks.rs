@@ -9,7 +9,7 @@ use svix::webhooks::{Webhook, WebhookError};
 
 use super::users::UserService;
 use crate::{
-    domain::{Error, Profile, WebhookDelivery},
+    domain::{Error, Profile, WebhookDelivery, storable, valid_user_id},
     store::{self, Db},
 };
 
@@ -148,7 +148,10 @@ fn parse(event: ClerkEvent) -> Result<Event, Error> {
     } = event;
     let user_id = || -> Result<String, Error> {
         match data.get("id").and_then(Value::as_str).map(str::trim) {
-            Some(id) if !id.is_empty() => Ok(id.to_owned()),
+            Some(id) if valid_user_id(id) => Ok(id.to_owned()),
+            Some(id) if !id.is_empty() => Err(Error::InvalidInput(format!(
+                "{kind} event with a malformed user id in data.id"
+            ))),
             _ => Err(Error::InvalidInput(format!(
                 "{kind} event without a user id in data.id"
             ))),
@@ -156,7 +159,7 @@ fn parse(event: ClerkEvent) -> Result<Event, Error> {
     };
     match kind.as_str() {
         "user.created" | "user.updated" => {
-            let text = |field: &str| data.get(field).and_then(Value::as_str).map(str::to_owned);
+            let text = |field: &str| storable_text(data.get(field));
             let updated_at = data
                 .get("updated_at")
                 .and_then(Value::as_i64)
@@ -189,8 +192,14 @@ fn primary_email(data: &serde_json::Map<String, Value>) -> Option<String> {
         .iter()
         .find(|a| primary_id.is_some() && a.get("id").and_then(Value::as_str) == primary_id)
         .or_else(|| addresses.first())?;
-    primary
-        .get("email_address")
+    storable_text(primary.get("email_address"))
+}
+
+/// A profile field as text, or absent when it is not text every database can store (a NUL):
+/// one bad field must not make Svix retry the whole event.
+fn storable_text(value: Option<&Value>) -> Option<String> {
+    value
         .and_then(Value::as_str)
+        .filter(|text| storable(text))
         .map(str::to_owned)
 }

@@ -184,14 +184,11 @@ impl TestApp {
         challenger::telemetry::init(&config.log_filter, false);
 
         let app = App::build(&config).await.expect("app builds");
-        let acceptor = App::bind(&config).await.expect("bind");
-        let port = acceptor.local_addr()[0]
-            .as_socket_addr()
-            .expect("tcp")
-            .port();
+        let listener = App::bind(&config).await.expect("bind");
+        let port = listener.local_addr().expect("bound").port();
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            app.serve(&config, acceptor, async {
+            app.serve(&config, listener, async {
                 let _ = shutdown_rx.await;
             })
             .await

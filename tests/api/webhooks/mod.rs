@@ -2,7 +2,7 @@
 //! (SQLite by default, PostgreSQL when `TEST_DATABASE_URL` is set), with payloads shaped as Clerk
 //! sends them and signed by the svix crate itself.
 
-mod clerk;
+pub mod clerk;
 
 mod delivery;
 mod rejections;

@@ -219,7 +219,7 @@ export type GenerateChallengeRequest = {
     difficulty: Difficulty;
     /**
      * Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
-     * Not blank; surrounding spaces are trimmed.
+     * Not blank, no NUL characters; surrounding spaces are trimmed.
      */
     topic?: string | null;
 };
@@ -376,7 +376,7 @@ export type GenerateChallengeErrors = {
      */
     502: ErrorBody;
     /**
-     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
      */
     503: ErrorBody;
     /**
@@ -431,7 +431,7 @@ export type GetMyHistoryErrors = {
      */
     500: ErrorBody;
     /**
-     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
      */
     503: ErrorBody;
 };
@@ -474,7 +474,7 @@ export type GetChallengeErrors = {
      */
     500: ErrorBody;
     /**
-     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
      */
     503: ErrorBody;
 };
@@ -525,7 +525,7 @@ export type AnswerChallengeErrors = {
      */
     500: ErrorBody;
     /**
-     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
      */
     503: ErrorBody;
 };
@@ -555,7 +555,7 @@ export type GetStatsErrors = {
      */
     500: ErrorBody;
     /**
-     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
      */
     503: ErrorBody;
 };
@@ -585,7 +585,7 @@ export type GetQuotaErrors = {
      */
     500: ErrorBody;
     /**
-     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
      */
     503: ErrorBody;
 };
@@ -641,7 +641,7 @@ export type ReceiveClerkWebhookErrors = {
      */
     500: ErrorBody;
     /**
-     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
      */
     503: ErrorBody;
 };
@@ -721,7 +721,7 @@ export type CreateDevTokenErrors = {
      */
     500: ErrorBody;
     /**
-     * Not available right now: the database is unreachable, or (webhook) no signing secret is configured.
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
      */
     503: ErrorBody;
 };
