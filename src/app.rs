@@ -7,7 +7,10 @@ use poem::{Endpoint, EndpointExt, Response, Route, middleware::Cors};
 use tokio::net::TcpListener;
 
 use crate::{
-    api::{self, AppState, BodyLimit, RequestLog, SessionCookie, allow_header, json_error},
+    api::{
+        self, AppState, BodyLimit, MetricsEndpoint, RequestLog, SessionCookie, allow_header,
+        json_error,
+    },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
     generator::{BuiltinGenerator, ChallengeGenerator, OpenAiGenerator},
@@ -16,7 +19,7 @@ use crate::{
         challenges::ChallengeService, health::HealthService, quotas::QuotaService,
         users::UserService, webhooks::WebhookService,
     },
-    store,
+    store, telemetry,
 };
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -31,6 +34,7 @@ pub struct App {
 impl App {
     /// Connects to the database, applies migrations and builds every service.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        telemetry::metrics::handle();
         let db = store::connect(&config.database_url)
             .await
             .context("connecting to the database")?;
@@ -106,6 +110,10 @@ impl App {
         Route::new()
             .at("/docs", api::swagger_ui())
             .at("/openapi.json", api::spec_endpoint())
+            .at(
+                "/metrics",
+                MetricsEndpoint::new(config.metrics_token.as_ref().map(|t| t.expose())),
+            )
             .nest("/", api)
             .with(api::WebApp)
             .with(SessionCookie)
@@ -120,8 +128,10 @@ impl App {
             .with(RequestLog)
     }
 
-    /// Starts the background tasks: the reservation sweeper and, with a JWKS, its refresher.
+    /// Starts the background tasks: the reservation sweeper, the metrics upkeep and, with a
+    /// JWKS, its refresher.
     pub fn spawn_background_tasks(&self) {
+        telemetry::metrics::spawn_upkeep();
         if let Some(jwks) = &self.jwks {
             jwks.clone().spawn_refresher();
         }

@@ -21,6 +21,10 @@ pub struct Config {
     pub generation_timeout: Duration,
     pub log_filter: String,
     pub log_json: bool,
+    /// `METRICS_TOKEN`: when set, `GET /metrics` requires it as a bearer token.
+    pub metrics_token: Option<Secret>,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`: where request traces go (OTLP over HTTP), if anywhere.
+    pub otlp_endpoint: Option<Url>,
 }
 
 /// How long the server waits on a client (`HTTP_*_TIMEOUT_SECS`).
@@ -125,6 +129,11 @@ impl Config {
             generation_timeout,
             log_filter,
             log_json,
+            metrics_token: env.get("METRICS_TOKEN").map(Secret),
+            otlp_endpoint: env
+                .get("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .map(|url| parse_http_url("OTEL_EXPORTER_OTLP_ENDPOINT", &url))
+                .transpose()?,
         })
     }
 }
@@ -362,6 +371,7 @@ mod tests {
             ("HTTP_IDLE_TIMEOUT_SECS", "soon"),
             ("HTTP_BODY_TIMEOUT_SECS", "-5"),
             ("OPENAI_TIMEOUT_SECS", "0"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318"),
             (
                 "CLERK_JWT_KEY",
                 "-----BEGIN PRIVATE KEY-----\\nnope\\n-----END PRIVATE KEY-----",

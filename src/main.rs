@@ -55,15 +55,21 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&config.log_filter, config.log_json);
-    match run(cli.command.unwrap_or(Command::Serve), config).await {
+    let telemetry = telemetry::init(
+        &config.log_filter,
+        config.log_json,
+        config.otlp_endpoint.as_ref(),
+    );
+    let code = match run(cli.command.unwrap_or(Command::Serve), config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "fatal");
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry.shutdown();
+    code
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {

@@ -75,6 +75,7 @@ pub async fn json_error(error: poem::Error) -> Response {
     let status = error.status();
     if status == StatusCode::UNAUTHORIZED {
         // poem-openapi's own 401 means no credentials were sent at all (RFC 6750 §3.1).
+        crate::telemetry::metrics::token_refused("missing");
         let mut response =
             detail_response(status, "missing bearer token in the Authorization header");
         response

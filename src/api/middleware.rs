@@ -4,11 +4,12 @@ use std::time::{Duration, Instant};
 
 use poem::{
     Body, Endpoint, IntoResponse, Middleware, Request, Response,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, Method, StatusCode, header},
 };
 use tracing::Instrument;
 
-use super::error::detail_response;
+use super::{error::detail_response, routes::template, web_app};
+use crate::telemetry::{self, metrics};
 
 /// The largest request body accepted, on every route.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -82,7 +83,8 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
 }
 
 /// Gives every request an id (reusing a sane incoming `x-request-id`), runs it in a span carrying
-/// that id, logs one line per request (never headers, so never tokens) and echoes the id.
+/// that id (named `{method} {route}` for traces), logs one line per request (never headers, so
+/// never tokens), counts it in the request metrics and echoes the id.
 pub struct RequestLog;
 
 impl<E: Endpoint> Middleware<E> for RequestLog {
@@ -109,12 +111,22 @@ impl<E: Endpoint> Endpoint for RequestLogEndpoint<E> {
                     && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             })
             .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+        let method = method_label(request.method());
+        let route = route_label(&request);
         let span = tracing::info_span!(
             "request",
+            otel.name = tracing::field::Empty,
+            otel.kind = "server",
             request_id = %request_id,
-            method = %request.method(),
+            method,
             path = %request.uri().path(),
+            http.route = route,
+            http.response.status_code = tracing::field::Empty,
         );
+        if telemetry::exporting_traces() {
+            // Before any child span exists, so the exported span takes the name.
+            span.record("otel.name", format!("{method} {route}"));
+        }
         let started = Instant::now();
         async move {
             let mut response = match self.0.call(request).await {
@@ -122,8 +134,11 @@ impl<E: Endpoint> Endpoint for RequestLogEndpoint<E> {
                 Err(error) => error.into_response(),
             };
             let status = response.status().as_u16();
-            let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            let elapsed = started.elapsed();
+            tracing::Span::current().record("http.response.status_code", status);
+            let latency_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
             tracing::info!(status, latency_us, "request finished");
+            metrics::request(method, route, status, elapsed);
             if let Ok(value) = request_id.parse() {
                 response.headers_mut().insert("x-request-id", value);
             }
@@ -131,5 +146,27 @@ impl<E: Endpoint> Endpoint for RequestLogEndpoint<E> {
         }
         .instrument(span)
         .await
+    }
+}
+
+/// The route as a label from a bounded set: the spec's template, the endpoints beside it, the
+/// web app (every file and client route is one label), or `unmatched`.
+fn route_label(request: &Request) -> &'static str {
+    template(request.uri().path())
+        .or_else(|| web_app::answers(request).then_some("web_app"))
+        .unwrap_or("unmatched")
+}
+
+/// The method as a label from a fixed set.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
     }
 }

@@ -7,6 +7,7 @@ mod dev;
 mod documented;
 mod error;
 mod health;
+mod metrics;
 mod middleware;
 mod page_size;
 mod quota;
@@ -21,6 +22,7 @@ mod webhooks;
 use poem_openapi::{OpenApiService, Tags};
 
 pub use error::json_error;
+pub use metrics::MetricsEndpoint;
 pub use middleware::{BodyLimit, RequestLog};
 pub use routes::allow_header;
 pub use security::SessionCookie;

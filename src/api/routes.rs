@@ -8,34 +8,58 @@ use poem::{
     http::{HeaderValue, StatusCode, header},
 };
 
+/// One path of the spec: its template split into segments, and the methods it accepts.
+struct SpecRoute {
+    template: String,
+    segments: Vec<String>,
+    methods: String,
+}
+
+static ROUTES: LazyLock<Vec<SpecRoute>> = LazyLock::new(|| {
+    let spec: serde_json::Value = serde_json::from_str(&super::spec_json()).unwrap_or_default();
+    let paths = spec["paths"].as_object().cloned().unwrap_or_default();
+    paths
+        .into_iter()
+        .map(|(template, operations)| {
+            let methods = operations
+                .as_object()
+                .map(|ops| ops.keys().map(|m| m.to_uppercase()).collect::<Vec<_>>());
+            SpecRoute {
+                segments: template.split('/').map(str::to_owned).collect(),
+                template,
+                methods: methods.unwrap_or_default().join(", "),
+            }
+        })
+        .collect()
+});
+
+fn find(path: &str) -> Option<&'static SpecRoute> {
+    let segments: Vec<&str> = path.split('/').collect();
+    ROUTES.iter().find(|route| {
+        route.segments.len() == segments.len()
+            && route
+                .segments
+                .iter()
+                .zip(&segments)
+                .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
+    })
+}
+
 /// The methods the operation at `path` accepts (`"GET"`, `"POST"`…), for the `Allow` header of
 /// a 405; `None` for a path the API does not have.
 pub fn allowed_methods(path: &str) -> Option<&'static str> {
-    static ROUTES: LazyLock<Vec<(Vec<String>, String)>> = LazyLock::new(|| {
-        let spec: serde_json::Value = serde_json::from_str(&super::spec_json()).unwrap_or_default();
-        let paths = spec["paths"].as_object().cloned().unwrap_or_default();
-        paths
-            .into_iter()
-            .map(|(template, operations)| {
-                let segments = template.split('/').map(str::to_owned).collect();
-                let methods = operations
-                    .as_object()
-                    .map(|ops| ops.keys().map(|m| m.to_uppercase()).collect::<Vec<_>>());
-                (segments, methods.unwrap_or_default().join(", "))
-            })
-            .collect()
-    });
-    let segments: Vec<&str> = path.split('/').collect();
-    ROUTES
-        .iter()
-        .find(|(template, _)| {
-            template.len() == segments.len()
-                && template
-                    .iter()
-                    .zip(&segments)
-                    .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
-        })
-        .map(|(_, methods)| methods.as_str())
+    find(path).map(|route| route.methods.as_str())
+}
+
+/// The spec's template for `path` (`/api/challenges/{id}`), the endpoints beside the API, or
+/// `None`: a bounded name for a request's route, never the raw path.
+pub fn template(path: &str) -> Option<&'static str> {
+    match path {
+        "/docs" => Some("/docs"),
+        "/openapi.json" => Some("/openapi.json"),
+        "/metrics" => Some("/metrics"),
+        _ => find(path).map(|route| route.template.as_str()),
+    }
 }
 
 /// Adds the `Allow` header RFC 9110 requires on a 405, listing the route's methods.

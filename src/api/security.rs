@@ -5,7 +5,7 @@ use poem::{Endpoint, Middleware, Request, http::header};
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
 use super::AppState;
-use crate::domain::Error;
+use crate::{domain::Error, telemetry::metrics};
 
 /// The caller, as proven by a verified Clerk session token.
 #[derive(Clone, Debug)]
@@ -27,8 +27,19 @@ async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<AuthUse
         .verifier
         .verify(&bearer.token)
         .await
-        .map_err(|error| Error::InvalidToken(error.to_string()))?;
-    state.users.ensure_active(&verified.profile).await?;
+        .map_err(|error| {
+            metrics::token_refused(error.reason());
+            Error::InvalidToken(error.to_string())
+        })?;
+    state
+        .users
+        .ensure_active(&verified.profile)
+        .await
+        .inspect_err(|error| {
+            if matches!(error, Error::UserDeleted) {
+                metrics::token_refused("user_deleted");
+            }
+        })?;
     Ok(AuthUser {
         id: verified.profile.id.clone(),
     })

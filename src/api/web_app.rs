@@ -38,11 +38,10 @@ impl<E: Endpoint> Endpoint for WebAppEndpoint<E> {
         let Some(path) = app_path(&request) else {
             return self.0.call(request).await.map(IntoResponse::into_response);
         };
-        let file = if path.is_empty() { INDEX } else { path };
-        if let Some(response) = asset(&request, file) {
+        if let Some(response) = asset(&request, file(path)) {
             return Ok(response);
         }
-        let navigation = is_navigation(&request) && !looks_like_a_file(path);
+        let navigation = is_client_route(&request, path);
         match self.0.call(request).await {
             Err(error) if navigation && error.status() == StatusCode::NOT_FOUND => {
                 Ok(index_for_navigation())
@@ -50,6 +49,22 @@ impl<E: Endpoint> Endpoint for WebAppEndpoint<E> {
             other => other.map(IntoResponse::into_response),
         }
     }
+}
+
+/// Whether the app answers `request` (one of its files, or a client route), rather than the API.
+pub fn answers(request: &Request) -> bool {
+    app_path(request)
+        .is_some_and(|path| Assets::get(file(path)).is_some() || is_client_route(request, path))
+}
+
+/// The file a path names: the root is `index.html`.
+fn file(path: &str) -> &str {
+    if path.is_empty() { INDEX } else { path }
+}
+
+/// A browser navigation to a path that is not a file: the app's router decides what it shows.
+fn is_client_route(request: &Request, path: &str) -> bool {
+    is_navigation(request) && !looks_like_a_file(path)
 }
 
 /// The path without its leading `/`, for a GET or HEAD the app may answer; `None` for the API.

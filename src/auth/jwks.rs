@@ -14,7 +14,7 @@ use jsonwebtoken::{
 use reqwest::Url;
 use serde::Deserialize;
 
-use crate::upstream::read_capped;
+use crate::{telemetry::metrics, upstream::read_capped};
 
 /// An unknown `kid` may trigger a refetch at most this often, so a flood of forged tokens
 /// cannot hammer the JWKS endpoint.
@@ -79,6 +79,20 @@ impl JwksCache {
 
     /// Fetches the key set and replaces the cache; on failure the cached keys stay in use.
     pub async fn refresh(&self) -> anyhow::Result<usize> {
+        let fetched = self.fetch().await;
+        let cached = self.keys.read().unwrap_or_else(|e| e.into_inner()).len();
+        metrics::jwks_fetched(
+            if fetched.is_ok() {
+                "success"
+            } else {
+                "failure"
+            },
+            cached,
+        );
+        fetched
+    }
+
+    async fn fetch(&self) -> anyhow::Result<usize> {
         let response = self
             .http
             .get(self.url.clone())

@@ -57,6 +57,30 @@ pub enum TokenError {
     MalformedClaim(String),
 }
 
+impl TokenError {
+    /// A short name for the refusal, from a fixed set (a metrics label).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Malformed => "malformed",
+            Self::UnsupportedAlgorithm(_) => "unsupported_algorithm",
+            Self::NotSessionToken => "not_session_token",
+            Self::MissingKeyId => "missing_key_id",
+            Self::UnknownKey => "unknown_key",
+            Self::BadSignature => "bad_signature",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::IssuedInFuture => "issued_in_future",
+            Self::WrongIssuer => "wrong_issuer",
+            Self::MissingAuthorizedParty => "missing_authorized_party",
+            Self::UnauthorizedParty => "unauthorized_party",
+            Self::MissingSubject => "missing_subject",
+            Self::MalformedSubject => "malformed_subject",
+            Self::MissingClaim(_) => "missing_claim",
+            Self::MalformedClaim(_) => "malformed_claim",
+        }
+    }
+}
+
 /// The verified identity carried by a token.
 #[derive(Clone, Debug)]
 pub struct VerifiedToken {

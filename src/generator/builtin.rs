@@ -84,6 +84,10 @@ impl BuiltinGenerator {
 
 #[async_trait::async_trait]
 impl ChallengeGenerator for BuiltinGenerator {
+    fn name(&self) -> &'static str {
+        "builtin"
+    }
+
     async fn generate(&self, request: &GenerationRequest) -> Result<GeneratedChallenge, Error> {
         self.pick(request)
             .cloned()

@@ -24,6 +24,9 @@ pub struct GenerationRequest {
 
 #[async_trait::async_trait]
 pub trait ChallengeGenerator: Send + Sync {
+    /// `builtin` or `openai`, as configured (a metrics label).
+    fn name(&self) -> &'static str;
+
     /// A valid challenge, or `Error::GeneratorTimedOut` / `Error::GeneratorFailed`.
     async fn generate(&self, request: &GenerationRequest) -> Result<GeneratedChallenge, Error>;
 }

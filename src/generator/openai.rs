@@ -100,6 +100,10 @@ impl OpenAiGenerator {
 
 #[async_trait::async_trait]
 impl ChallengeGenerator for OpenAiGenerator {
+    fn name(&self) -> &'static str {
+        "openai"
+    }
+
     async fn generate(&self, request: &GenerationRequest) -> Result<GeneratedChallenge, Error> {
         let mut attempts_left = 2;
         loop {

@@ -1,14 +1,16 @@
 //! Generating, reading and answering challenges, and the progress they add up to.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Instant};
 
 use sea_orm::TransactionTrait;
+use tracing::Instrument;
 
 use super::quotas::{QuotaService, Reservation};
 use crate::{
     domain::{Answer, Challenge, Difficulty, Error, HistoryFilter, MAX_PAGE_SIZE, Stats, now},
     generator::{ChallengeGenerator, GenerationRequest, RECENT_TITLES},
     store::{self, Db, challenges::NewChallenge},
+    telemetry::metrics,
 };
 
 #[derive(Clone)]
@@ -47,17 +49,26 @@ impl ChallengeService {
         // Run to completion even if the client hangs up, so the unit is settled either way
         // (the challenge then waits in the user's history).
         let service = self.clone();
-        let task = tokio::spawn(async move {
-            let result = service
-                .generate_reserved(&reservation, difficulty, topic)
-                .await;
-            if result.is_err()
-                && let Err(error) = service.quotas.refund(&reservation).await
-            {
-                tracing::error!(error = %error, reservation = reservation.id, "refund failed; the sweeper will retry");
+        // Created here, the span is a child of the request's and goes with the task.
+        let span = tracing::info_span!(
+            "generate challenge",
+            generator = self.generator.name(),
+            difficulty = difficulty.as_str()
+        );
+        let task = tokio::spawn(
+            async move {
+                let result = service
+                    .generate_reserved(&reservation, difficulty, topic)
+                    .await;
+                if result.is_err()
+                    && let Err(error) = service.quotas.refund(&reservation).await
+                {
+                    tracing::error!(error = %error, reservation = reservation.id, "refund failed; the sweeper will retry");
+                }
+                result
             }
-            result
-        });
+            .instrument(span),
+        );
         task.await.map_err(|e| Error::Internal(e.into()))?
     }
 
@@ -81,7 +92,19 @@ impl ChallengeService {
                 .await?,
             topic,
         };
-        let generated = self.generator.generate(&request).await?;
+        let started = Instant::now();
+        let generated = self
+            .generator
+            .generate(&request)
+            .instrument(tracing::info_span!("generator", otel.kind = "client"))
+            .await;
+        let outcome = match &generated {
+            Ok(_) => "success",
+            Err(Error::GeneratorTimedOut) => "timed_out",
+            Err(_) => "failed",
+        };
+        metrics::generation(self.generator.name(), outcome, started.elapsed());
+        let generated = generated?;
         let txn = self.db.writer.begin().await?;
         self.quotas.settle(&txn, reservation).await?;
         let challenge = store::challenges::insert(

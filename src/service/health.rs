@@ -1,6 +1,6 @@
 //! Readiness: whether the database answers.
 
-use crate::store::{self, Db};
+use crate::store::{self, Db, PoolUsage};
 
 #[derive(Clone)]
 pub struct HealthService {
@@ -14,5 +14,10 @@ impl HealthService {
 
     pub async fn database_answers(&self) -> bool {
         store::ping(&self.db).await
+    }
+
+    /// How many connections each pool has open, in use and idle.
+    pub fn pool_usage(&self) -> Vec<PoolUsage> {
+        store::pool_usage(&self.db)
     }
 }

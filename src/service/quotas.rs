@@ -9,6 +9,7 @@ use sea_orm::TransactionTrait;
 use crate::{
     domain::{Error, Quota, now},
     store::{self, Db, quotas::Window},
+    telemetry::metrics,
 };
 
 /// The length of a quota window.
@@ -98,6 +99,7 @@ impl QuotaService {
         let txn = self.db.writer.begin().await?;
         if !store::quotas::take_unit(&txn, user_id, window).await? {
             txn.rollback().await?;
+            metrics::quota_refused();
             return Err(self.exhausted(user_id).await);
         }
         let id = store::quotas::insert_reservation(&txn, user_id, window.now).await?;

@@ -11,6 +11,7 @@ use super::users::UserService;
 use crate::{
     domain::{Error, Profile, WebhookDelivery, storable, valid_user_id},
     store::{self, Db},
+    telemetry::metrics,
 };
 
 /// What happened to a delivery.
@@ -69,27 +70,57 @@ impl WebhookService {
         delivery: &WebhookDelivery,
         body: &[u8],
     ) -> Result<DeliveryOutcome, Error> {
+        let (event, result) = match self.verify(delivery, body) {
+            Ok(verified) => (event_label(&verified.kind), self.apply(verified).await),
+            Err(error) => ("unknown", Err(error)),
+        };
+        let outcome = match &result {
+            Ok(DeliveryOutcome::Processed) => "processed",
+            Ok(DeliveryOutcome::Duplicate) => "duplicate",
+            Ok(DeliveryOutcome::Ignored) => "ignored",
+            Err(Error::BadSignature(_)) => "bad_signature",
+            Err(Error::InvalidInput(_)) => "invalid",
+            Err(Error::NotConfigured(_)) => "not_configured",
+            Err(_) => "error",
+        };
+        metrics::webhook_delivered(event, outcome);
+        result
+    }
+
+    /// The delivery's event, once its signature checks out and its payload reads as one.
+    fn verify<'a>(
+        &self,
+        delivery: &'a WebhookDelivery,
+        body: &[u8],
+    ) -> Result<Verified<'a>, Error> {
         let verifier = self.verifier.as_ref().ok_or(Error::NotConfigured(
             "webhooks are not configured: CLERK_WEBHOOK_SECRET is not set",
         ))?;
         verifier
             .verify(body, &svix_headers(delivery)?)
             .map_err(|error| Error::BadSignature(signature_problem(&error)))?;
-        let delivery_id = delivery
+        let id = delivery
             .id
             .as_deref()
             .ok_or(Error::BadSignature("missing svix-id header"))?;
-
         let event: ClerkEvent = serde_json::from_slice(body)
             .map_err(|e| Error::InvalidInput(format!("the payload is not a Clerk event: {e}")))?;
         let kind = event.kind.clone();
-        let event = parse(event)?;
+        Ok(Verified {
+            id,
+            event: parse(event)?,
+            kind,
+        })
+    }
+
+    /// Applies a verified event in one transaction with the claim of its delivery id.
+    async fn apply(&self, verified: Verified<'_>) -> Result<DeliveryOutcome, Error> {
+        let Verified { id, kind, event } = verified;
         if matches!(event, Event::Other) {
             return Ok(DeliveryOutcome::Ignored);
         }
-
         let txn = self.db.writer.begin().await?;
-        if !store::webhook_events::claim(&txn, delivery_id, &kind).await? {
+        if !store::webhook_events::claim(&txn, id, &kind).await? {
             txn.rollback().await?;
             return Ok(DeliveryOutcome::Duplicate);
         }
@@ -105,8 +136,27 @@ impl WebhookService {
         if let Event::Delete { user_id } = &event {
             self.users.forget(user_id);
         }
-        tracing::info!(event = %kind, delivery = %delivery_id, "webhook applied");
+        tracing::info!(event = %kind, delivery = %id, "webhook applied");
         Ok(DeliveryOutcome::Processed)
+    }
+}
+
+/// A delivery whose signature checked out.
+struct Verified<'a> {
+    /// The `svix-id`.
+    id: &'a str,
+    /// The event type as Clerk sent it.
+    kind: String,
+    event: Event,
+}
+
+/// The event type from a fixed set (a metrics label).
+fn event_label(kind: &str) -> &'static str {
+    match kind {
+        "user.created" => "user.created",
+        "user.updated" => "user.updated",
+        "user.deleted" => "user.deleted",
+        _ => "other",
     }
 }
 

@@ -81,3 +81,38 @@ pub async fn migrate(db: &Db) -> Result<(), DbErr> {
 pub async fn ping(db: &Db) -> bool {
     db.reader.execute_unprepared("SELECT 1").await.is_ok()
 }
+
+/// Connections of one pool, open and busy or open and idle.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolUsage {
+    /// `reader` and `writer` on SQLite, `shared` on PostgreSQL (one pool does both).
+    pub pool: &'static str,
+    pub in_use: u32,
+    pub idle: u32,
+}
+
+pub fn pool_usage(db: &Db) -> Vec<PoolUsage> {
+    let usage = |pool: &'static str, connection: &DatabaseConnection| {
+        let (size, idle) = match connection.get_database_backend() {
+            DbBackend::Postgres => {
+                let pool = connection.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => {
+                let pool = connection.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        };
+        let idle = u32::try_from(idle).unwrap_or(u32::MAX).min(size);
+        PoolUsage {
+            pool,
+            in_use: size - idle,
+            idle,
+        }
+    };
+    if db.reader.get_database_backend() == DbBackend::Postgres {
+        vec![usage("shared", &db.reader)]
+    } else {
+        vec![usage("reader", &db.reader), usage("writer", &db.writer)]
+    }
+}

@@ -181,7 +181,7 @@ impl TestApp {
         if let challenger::config::KeySource::Development { key_path } = &mut config.auth.keys {
             *key_path = dev_key;
         }
-        challenger::telemetry::init(&config.log_filter, false);
+        challenger::telemetry::init(&config.log_filter, false, None);
 
         let app = App::build(&config).await.expect("app builds");
         let listener = App::bind(&config).await.expect("bind");

@@ -2,6 +2,7 @@
 //! PostgreSQL when `TEST_DATABASE_URL` is set).
 
 mod helpers;
+mod process;
 
 mod auth;
 mod challenges;
@@ -10,5 +11,6 @@ mod hardening;
 mod lifecycle;
 mod migrations;
 mod quota;
+mod telemetry;
 mod web_app;
 pub mod webhooks;

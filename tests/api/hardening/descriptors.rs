@@ -11,7 +11,7 @@ use tokio::{
     net::TcpSocket,
 };
 
-use super::process::ServerProcess;
+use crate::process::ServerProcess;
 
 /// Opens `count` connections from 127.0.0.1 that start a request head and never finish it.
 async fn slow_connections(server: SocketAddr, count: usize) -> Vec<tokio::net::TcpStream> {

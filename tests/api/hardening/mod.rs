@@ -1,9 +1,7 @@
 //! How the server holds up against hostile clients and broken neighbours: slow and idle
 //! connections, descriptor exhaustion, oversized upstream bodies, a database restart, and text
-//! PostgreSQL cannot store. Some run the release-like binary as its own process, to set its
+//! PostgreSQL cannot store. Some run the binary as its own process, to set its
 //! descriptor limit and to watch its memory.
-
-mod process;
 
 mod connections;
 mod database;

@@ -18,8 +18,8 @@ use poem::{
 };
 use serde_json::json;
 
-use super::process::ServerProcess;
 use crate::helpers::{FakeServer, main_key, session_claims};
+use crate::process::ServerProcess;
 
 const HUGE_BYTES: usize = 300 * 1024 * 1024;
 /// What the server may grow by while it refuses such bodies.
