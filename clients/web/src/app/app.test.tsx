@@ -65,6 +65,6 @@ describe('navigation', () => {
     fakeServer();
     devSignedIn(devToken('nf'));
     renderApp('/nowhere');
-    expect(screen.getByText('This page does not exist')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1, name: 'Page not found' })).toBeTruthy();
   });
 });

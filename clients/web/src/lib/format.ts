@@ -31,10 +31,20 @@ export function formatPercent(ratio: number | null | undefined): string {
   return ratio == null ? '–' : `${Math.round(ratio * 100)}%`;
 }
 
-/** The question of a challenge title: the text before the first blank line (the code follows it). */
-export function splitTitle(title: string): { question: string; code: string | null } {
-  const at = title.search(/\n\s*\n/);
-  if (at < 0) return { question: title.trim(), code: null };
-  const code = title.slice(at).replace(/^\s*\n/, '').replace(/\s+$/, '');
-  return { question: title.slice(0, at).trim(), code: code || null };
+// A sentence, not code: capitalised words ending in . ? or !, maybe in parentheses, with none of
+// the punctuation code has ("(Outputs are shown separated by spaces.)").
+const PROSE = /^\(?[A-Z][a-z]+( [^\s;{}=<>`]+){2,}[.?!]\)?$/;
+
+/**
+ * A challenge title's parts: the question (up to the first blank line), the code after it (blank
+ * lines inside kept), and a closing prose note if the title ends with one.
+ */
+export function splitTitle(title: string): { question: string; code: string | null; note: string | null } {
+  const paragraphs = title.replace(/\s+$/, '').split(/\n[ \t]*\n/);
+  const question = paragraphs.shift()?.trim() ?? '';
+  const last = paragraphs.at(-1)?.trim();
+  const note = last !== undefined && PROSE.test(last) ? last : null;
+  if (note) paragraphs.pop();
+  const code = paragraphs.join('\n\n').replace(/^\n+/, '');
+  return { question, code: code.trim() ? code : null, note };
 }

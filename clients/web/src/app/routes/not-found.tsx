@@ -1,16 +1,15 @@
 import { Link } from 'wouter';
-import { EmptyState } from '@/components/ui/status';
+import { PageHeader } from '../layout';
 
 export function NotFoundRoute() {
   return (
     <>
       <title>Not found · Challenger</title>
+      <PageHeader title="Page not found">This page does not exist.</PageHeader>
       <div className="card">
-        <EmptyState title="This page does not exist">
-          <p>
-            <Link href="/">Go to practice</Link> or <Link href="/history">open your history</Link>.
-          </p>
-        </EmptyState>
+        <p>
+          <Link href="/">Go to practice</Link> or <Link href="/history">open your history</Link>.
+        </p>
       </div>
     </>
   );

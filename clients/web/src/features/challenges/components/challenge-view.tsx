@@ -12,7 +12,7 @@ import { CodeBlock, InlineCode, Paragraphs } from './rich-text';
  * then the options marked right and wrong (in words too, not by colour alone) and the explanation.
  */
 export function ChallengeView({ challenge }: { challenge: Challenge }) {
-  const { question, code } = splitTitle(challenge.title);
+  const { question, code, note } = splitTitle(challenge.title);
   const answer = challenge.answer ?? null;
   const answering = useAnswerChallenge(challenge.id);
   const resultRef = useRef<HTMLElement>(null);
@@ -35,6 +35,11 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
         <InlineCode text={question} />
       </h1>
       {code && <CodeBlock code={code} language={languageFromText(question)} />}
+      {note && (
+        <p className="question-note">
+          <InlineCode text={note} />
+        </p>
+      )}
 
       {answer ? (
         <AnsweredOptions challenge={challenge} answer={answer} />

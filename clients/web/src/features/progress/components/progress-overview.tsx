@@ -24,7 +24,6 @@ export function ProgressOverview() {
     <>
       <Totals stats={data} />
       <AccuracyChart stats={data} />
-      <StatsTable stats={data} />
     </>
   );
 }
@@ -64,8 +63,10 @@ function Totals({ stats }: { stats: Stats }) {
 }
 
 function describe(stats: DifficultyStats): string {
-  if (stats.total_answered === 0) return stats.total_generated === 0 ? 'none yet' : 'none answered yet';
-  return `${stats.total_correct} of ${stats.total_answered} correct`;
+  if (stats.total_generated === 0) return 'none yet';
+  const answered =
+    stats.total_answered === 0 ? 'none answered yet' : `${stats.total_correct} of ${stats.total_answered} correct`;
+  return `${answered} · ${stats.total_generated} generated`;
 }
 
 /** One bar per difficulty, its length the accuracy; the numbers are written beside it too. */
@@ -90,47 +91,6 @@ function AccuracyChart({ stats }: { stats: Stats }) {
           );
         })}
       </ul>
-    </section>
-  );
-}
-
-function Row({ label, stats }: { label: string; stats: DifficultyStats }) {
-  return (
-    <tr>
-      <th scope="row">{label}</th>
-      <td>{stats.total_generated}</td>
-      <td>{stats.total_answered}</td>
-      <td>{stats.total_correct}</td>
-      <td>{formatPercent(stats.accuracy)}</td>
-    </tr>
-  );
-}
-
-function StatsTable({ stats }: { stats: Stats }) {
-  return (
-    <section className="card" aria-labelledby="table-heading">
-      <h2 id="table-heading">In numbers</h2>
-      <div className="table-wrap">
-        <table className="stats-table">
-          <thead>
-            <tr>
-              <th scope="col">Difficulty</th>
-              <th scope="col">Generated</th>
-              <th scope="col">Answered</th>
-              <th scope="col">Correct</th>
-              <th scope="col">Accuracy</th>
-            </tr>
-          </thead>
-          <tbody>
-            {DIFFICULTIES.map((d) => (
-              <Row key={d} label={DIFFICULTY_LABELS[d]} stats={stats.by_difficulty[d]} />
-            ))}
-          </tbody>
-          <tfoot>
-            <Row label="Total" stats={stats} />
-          </tfoot>
-        </table>
-      </div>
     </section>
   );
 }
