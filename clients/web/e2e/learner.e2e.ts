@@ -75,10 +75,14 @@ async function generate(difficulty: Difficulty): Promise<Challenge> {
   return challenge;
 }
 
-/** The option's button: its name is the letter and the option's text (Markdown backticks dropped). */
-function optionButton(challenge: Challenge, index: number) {
-  const text = challenge.options[index].replace(/`/g, '');
-  return page.getByRole('button', { name: `${LETTERS[index]} ${text}`, exact: true });
+/** The option's text as shown (Markdown backticks dropped). */
+function optionText(challenge: Challenge, index: number): string {
+  return challenge.options[index].replace(/`/g, '');
+}
+
+/** The option's button: its name is the option's text. */
+function optionButton(challenge: Challenge, index: number, p: Page = page) {
+  return p.getByRole('article').getByRole('button', { name: optionText(challenge, index), exact: true });
 }
 
 describe('a learner on a desktop browser', () => {
@@ -128,14 +132,15 @@ describe('a learner on a desktop browser', () => {
     await page.keyboard.press('Enter');
 
     await page.getByRole('heading', { name: 'Wrong answer' }).waitFor();
-    expect(await page.getByText(`You chose ${LETTERS[wrong]}. The correct answer is ${LETTERS[challenge.correct_answer_id]}.`).count()).toBe(1);
+    const verdict = `You chose ${LETTERS[wrong]}: ${optionText(challenge, wrong)}. The correct answer is ${LETTERS[challenge.correct_answer_id]}: ${optionText(challenge, challenge.correct_answer_id)}.`;
+    expect(await page.getByText(verdict).count()).toBe(1);
     const explanation = challenge.explanation.split(/\n\s*\n/)[0].replace(/`/g, '');
     expect(await page.locator('.explanation').textContent()).toContain(explanation);
     // Marked in words, not by colour alone, and no longer answerable.
     const options = page.getByRole('list', { name: 'Answer options' }).getByRole('listitem');
     expect(await options.nth(challenge.correct_answer_id).textContent()).toContain('Correct answer');
     expect(await options.nth(wrong).textContent()).toContain('Your answer');
-    expect(await page.getByRole('button', { name: /^[ABCD] / }).count()).toBe(0);
+    expect(await page.getByRole('article').getByRole('button').count()).toBe(0);
     // Keyboard focus moved to the verdict.
     expect(await page.evaluate(() => document.activeElement?.querySelector('h2')?.textContent)).toContain('Wrong answer');
     await screenshot(page, 'desktop-challenge-answered');
@@ -200,7 +205,7 @@ describe('a learner on a desktop browser', () => {
     await page.getByRole('main').getByRole('link', { name: /Wrong/ }).click();
     await page.waitForURL(new RegExp(`/challenges/${hard.id}\\?from=history$`));
     await page.getByRole('heading', { name: 'Wrong answer' }).waitFor();
-    expect(await page.getByRole('button', { name: /^[ABCD] / }).count()).toBe(0);
+    expect(await page.getByRole('article').getByRole('button').count()).toBe(0);
     const options = page.getByRole('list', { name: 'Answer options' }).getByRole('listitem');
     expect(await options.nth(hard.correct_answer_id).textContent()).toContain('Correct answer');
     await page.getByRole('link', { name: 'Back to history' }).click();
@@ -208,7 +213,7 @@ describe('a learner on a desktop browser', () => {
   });
 
   it('reviews mistakes from their own entry point', async () => {
-    await nav('Review').click();
+    await nav('Review mistakes').click();
     await page.getByRole('heading', { level: 1, name: 'Review mistakes' }).waitFor();
     const rows = page.getByRole('main').getByRole('listitem');
     await expect.poll(() => rows.count()).toBe(1);
@@ -216,7 +221,7 @@ describe('a learner on a desktop browser', () => {
     await expectAccessible(page, 'review');
     await rows.first().getByRole('link').click();
     await page.getByRole('heading', { name: 'Wrong answer' }).waitFor();
-    expect(await nav('Review').getAttribute('aria-current')).toBe('page');
+    expect(await nav('Review mistakes').getAttribute('aria-current')).toBe('page');
     await page.getByRole('link', { name: 'Back to mistakes' }).waitFor();
   });
 
@@ -294,13 +299,13 @@ describe('the same learner on phones', () => {
     await phoneNav('History').click();
     await phone.page.getByRole('main').getByRole('link', { name: /Unanswered/ }).click();
     await phone.page.getByRole('heading', { level: 1 }).waitFor();
-    await phone.page.getByRole('button', { name: /^A / }).waitFor();
+    await optionButton(generated.medium!, 0, phone.page).waitFor();
     await checkScreen('challenge');
   });
 
   it('answers it and reads the explanation', async () => {
     const medium = generated.medium!;
-    await phone.page.getByRole('button', { name: /^A / }).click();
+    await optionButton(medium, 0, phone.page).click();
     await phone.page.getByRole('heading', { name: medium.correct_answer_id === 0 ? 'Correct!' : 'Wrong answer' }).waitFor();
     await checkScreen('challenge-answered');
   });
@@ -309,7 +314,7 @@ describe('the same learner on phones', () => {
     await phoneNav('History').click();
     await expect.poll(() => phone.page.getByRole('main').getByRole('listitem').count()).toBe(3);
     await checkScreen('history');
-    await phoneNav('Review').click();
+    await phoneNav('Review mistakes').click();
     await phone.page.getByRole('heading', { level: 1, name: 'Review mistakes' }).waitFor();
     await expect.poll(() => phone.page.getByRole('main').getByRole('listitem').count()).toBeGreaterThan(0);
     await checkScreen('review');

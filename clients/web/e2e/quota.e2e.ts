@@ -47,7 +47,7 @@ describe('a learner who used up the daily quota', () => {
       await expect.poll(() => button.isEnabled()).toBe(true);
       await button.click();
       await page.waitForURL(/\/challenges\/\d+$/);
-      await page.getByRole('button', { name: /^A / }).waitFor();
+      await expect.poll(() => page.getByRole('article').getByRole('button').count()).toBe(4);
       await page.getByRole('link', { name: 'Practice', exact: true }).click();
       await expect.poll(() => page.getByText(/challenges left today/).textContent()).toBe(`${left} of 2 challenges left today`);
     }

@@ -57,7 +57,7 @@ describe('navigation', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Progress' })).toBeTruthy();
     expect(within(nav).getByRole('link', { name: 'Progress' }).getAttribute('aria-current')).toBe('page');
 
-    await userEvent.click(within(nav).getByRole('link', { name: 'Review' }));
+    await userEvent.click(within(nav).getByRole('link', { name: 'Review mistakes' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Review mistakes' })).toBeTruthy();
   });
 

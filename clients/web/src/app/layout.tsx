@@ -3,11 +3,12 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { Logo } from '@/components/ui/logo';
 import { authMode } from './provider';
 
+// `more` completes the label; phones show only the first word (the name stays whole).
 const NAV = [
-  { href: '/', label: 'Practice' },
-  { href: '/history', label: 'History' },
-  { href: '/review', label: 'Review' },
-  { href: '/progress', label: 'Progress' },
+  { href: '/', label: 'Practice', more: '' },
+  { href: '/history', label: 'History', more: '' },
+  { href: '/review', label: 'Review', more: 'mistakes' },
+  { href: '/progress', label: 'Progress', more: '' },
 ];
 
 function isCurrent(href: string, location: string, from: string | null): boolean {
@@ -34,10 +35,16 @@ export function Layout({ children }: { children: ReactNode }) {
           </Link>
           <nav className="main-nav" aria-label="Main">
             <ul>
-              {NAV.map(({ href, label }) => (
+              {NAV.map(({ href, label, more }) => (
                 <li key={href}>
                   <Link href={href} aria-current={isCurrent(href, location, from) ? 'page' : undefined}>
                     {label}
+                    {more && (
+                      <>
+                        {' '}
+                        <span className="nav-more">{more}</span>
+                      </>
+                    )}
                   </Link>
                 </li>
               ))}

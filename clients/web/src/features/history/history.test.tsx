@@ -82,7 +82,7 @@ describe('history', () => {
     renderApp('/history');
     await userEvent.click(await screen.findByRole('link', { name: /What does this Python code print/ }));
     expect(await screen.findByRole('heading', { name: 'Wrong answer' })).toBeTruthy();
-    expect(screen.getByText('You chose A. The correct answer is B.')).toBeTruthy();
+    expect(screen.getByText('You chose A: 1. The correct answer is B: 2.')).toBeTruthy();
     expect(screen.getByRole('link', { name: /Back to history/ })).toBeTruthy();
   });
 

@@ -1,5 +1,5 @@
 import type { Challenge, RecordedAnswer } from '@challenger/sdk';
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { DifficultyBadge } from '@/components/ui/badges';
 import { ErrorState } from '@/components/ui/status';
 import { formatDateTime, LETTERS, splitTitle } from '@/lib/format';
@@ -16,7 +16,6 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
   const answer = challenge.answer ?? null;
   const answering = useAnswerChallenge(challenge.id);
   const resultRef = useRef<HTMLElement>(null);
-  const id = useId();
 
   // Answered just now: move focus to the verdict, so keyboard and screen reader users get it next.
   const answered = answer !== null;
@@ -54,14 +53,14 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
                 <button
                   type="button"
                   className="option"
-                  aria-labelledby={`${id}-letter-${i} ${id}-text-${i}`}
                   disabled={answering.isPending}
                   onClick={() => answering.mutate({ path: { id: challenge.id }, body: { answer_id: i } })}
                 >
-                  <span className="letter" id={`${id}-letter-${i}`}>
+                  {/* The letter is for the eye (the verdict names it); the button's name is the option. */}
+                  <span className="letter" aria-hidden="true">
                     {LETTERS[i]}
                   </span>
-                  <span className="option-text" id={`${id}-text-${i}`}>
+                  <span className="option-text">
                     <InlineCode text={option} />
                   </span>
                 </button>
@@ -79,7 +78,9 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
       )}
 
       <p className="visually-hidden" aria-live="polite">
-        {answering.isSuccess && answer && (answer.correct ? 'Correct!' : `Wrong answer. The correct answer is ${LETTERS[challenge.correct_answer_id]}.`)}
+        {answering.isSuccess && answer && (answer.correct
+            ? 'Correct!'
+            : `Wrong answer. The correct answer is ${LETTERS[challenge.correct_answer_id]}: ${challenge.options[challenge.correct_answer_id].replace(/`/g, '')}.`)}
       </p>
       {answer && (
           <section
@@ -93,9 +94,14 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
               {answer.correct ? 'Correct!' : 'Wrong answer'}
             </h2>
             <p className="verdict">
-              {answer.correct
-                ? `You chose ${LETTERS[answer.selected_answer_id]}, the right answer.`
-                : `You chose ${LETTERS[answer.selected_answer_id]}. The correct answer is ${LETTERS[challenge.correct_answer_id]}.`}{' '}
+              You chose {LETTERS[answer.selected_answer_id]}: <InlineCode text={challenge.options[answer.selected_answer_id]} />.
+              {!answer.correct && (
+                <>
+                  {' '}
+                  The correct answer is {LETTERS[challenge.correct_answer_id]}:{' '}
+                  <InlineCode text={challenge.options[challenge.correct_answer_id]} />.
+                </>
+              )}{' '}
               <span className="answered-at">Answered {formatDateTime(answer.answered_at)}.</span>
             </p>
             <h3>Explanation</h3>
