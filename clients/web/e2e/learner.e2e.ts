@@ -102,6 +102,7 @@ describe('a learner on a desktop browser', () => {
 
   it('signs in and sees the full daily quota with its refill time', async () => {
     await signIn(page, USER);
+    await page.getByRole('heading', { level: 1, name: 'Practice' }).waitFor();
     expect(await quotaText()).toBe('5 of 5 challenges left today');
     expect(await page.getByText(/^Refills /).textContent()).toMatch(/^Refills \w{3} \d+, \d{4}, \d+:\d\d [AP]M \(in (23 h 59 min|24 h)\)$/);
     expect(await page.getByRole('button', { name: 'Generate challenge' }).isEnabled()).toBe(true);

@@ -99,11 +99,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true, animations: 'disabled', caret: 'hide' });
 }
 
-/** Signs in through the development issuer's form; resolves once the practice screen shows. */
+/** Signs in through the development issuer's form; resolves once the app shows (at the same URL). */
 export async function signIn(page: Page, userId: string): Promise<void> {
   await page.getByLabel('User id').fill(userId);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Practice' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
 /** The development session's token, as the app keeps it. */

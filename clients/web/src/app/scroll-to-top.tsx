@@ -4,12 +4,10 @@ import { useLocation } from 'wouter';
 /** A new screen starts at its top, and keyboard focus moves to it (not on the first load). */
 export function ScrollToTop() {
   const [location] = useLocation();
-  const first = useRef(true);
+  const shown = useRef(location);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (shown.current === location) return;
+    shown.current = location;
     window.scrollTo(0, 0);
     document.getElementById('main')?.focus({ preventScroll: true });
   }, [location]);

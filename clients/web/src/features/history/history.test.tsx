@@ -115,7 +115,7 @@ describe('review mistakes', () => {
     });
     devSignedIn(devToken('review'));
     renderApp('/history');
-    await userEvent.click(await screen.findByRole('link', { name: 'Review mistakes' }));
+    await userEvent.click(within(await screen.findByRole('main')).getByRole('link', { name: 'Review mistakes' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Review mistakes' })).toBeTruthy();
     const row = await screen.findByRole('link', { name: /A mistake/ });
     expect(row.getAttribute('href')).toBe('/challenges/3?from=review');

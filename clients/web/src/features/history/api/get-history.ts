@@ -1,6 +1,6 @@
 import type { Difficulty, Outcome } from '@challenger/sdk';
 import { getMyHistoryInfiniteOptions } from '@challenger/sdk/react-query';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 
 export interface HistoryFilter {
   difficulty?: Difficulty;
@@ -15,5 +15,7 @@ export function useHistory({ difficulty, outcome }: HistoryFilter, limit = PAGE_
     ...getMyHistoryInfiniteOptions({ query: { limit, difficulty, outcome } }),
     initialPageParam: {},
     getNextPageParam: (page) => page.next_before ?? undefined,
+    // While another filter loads, the list stays (dimmed) instead of flashing to "Loading…".
+    placeholderData: keepPreviousData,
   });
 }

@@ -22,9 +22,9 @@ export function HistoryResults({ filter, from, empty, limit, paged = true }: Pro
   if (!data) return <ErrorState error={error} onRetry={() => void history.refetch()} />;
 
   const challenges = data.pages.flatMap((page) => page.challenges);
-  if (challenges.length === 0 && !error) return empty;
+  if (challenges.length === 0 && !error && !history.isPlaceholderData) return empty;
   return (
-    <>
+    <div className={history.isPlaceholderData ? 'results stale' : 'results'} aria-busy={history.isPlaceholderData}>
       <ChallengeList challenges={challenges} from={from} />
       {/* A later page (or a reload of the shown ones) failed: keep what is shown, offer a retry. */}
       {error && (
@@ -45,6 +45,6 @@ export function HistoryResults({ filter, from, empty, limit, paged = true }: Pro
           </button>
         </div>
       )}
-    </>
+    </div>
   );
 }
