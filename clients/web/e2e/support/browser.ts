@@ -13,7 +13,8 @@ export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 export const NARROW_PHONE = { width: 360, height: 740 };
 
-export const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
+/** Where the screenshots go: e2e/screenshots/ (committed), or E2E_SCREENSHOTS (e.g. in CI). */
+export const SCREENSHOTS = `${process.env.E2E_SCREENSHOTS?.replace(/\/$/, '') ?? fileURLToPath(new URL('../screenshots', import.meta.url))}/`;
 
 export function launchBrowser(server: AppServer): Promise<Browser> {
   return chromium.launch({
