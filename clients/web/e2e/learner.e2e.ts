@@ -1,0 +1,326 @@
+// A learner's session against the release binary, in a real browser: sign in, generate at a
+// chosen difficulty, answer wrong (by keyboard) and right, read the explanation, find the
+// answers in history with their outcome, filter to mistakes and review one, check progress,
+// reload, survive an expiring token, and the same screens at phone widths. Every screen is
+// checked with axe-core and photographed; no step may log a console error or a failed request.
+import type { Challenge, Difficulty } from '@challenger/sdk';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  NARROW_PHONE,
+  PHONE,
+  expectAccessible,
+  expectNoProblems,
+  expectNoSidewaysScroll,
+  launchBrowser,
+  openSession,
+  screenshot,
+  sessionToken,
+  signIn,
+  type Session,
+} from './support/browser';
+import { api, startAppServer, type AppServer } from './support/server';
+
+const LETTERS = ['A', 'B', 'C', 'D'];
+const USER = 'user_e2e_learner';
+
+let server: AppServer;
+let browser: Browser;
+let desktop: Session;
+let page: Page;
+/** The challenges generated so far, by difficulty (read back through the API). */
+const generated: Partial<Record<Difficulty, Challenge>> = {};
+
+beforeAll(async () => {
+  server = await startAppServer({ DAILY_QUOTA: '5' });
+  browser = await launchBrowser(server);
+  desktop = await openSession(browser, server, DESKTOP);
+  page = desktop.page;
+});
+
+afterEach(() => expectNoProblems(desktop));
+
+afterAll(async () => {
+  // Unset when beforeAll failed half-way.
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
+  await browser?.close();
+  await server?.stop();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+});
+
+function nav(name: string) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+}
+
+async function quotaText(p: Page = page): Promise<string> {
+  const quota = p.getByText(/challenges left today/);
+  await quota.waitFor();
+  return (await quota.textContent()) ?? '';
+}
+
+/** Generates at `difficulty` from the practice screen; resolves on the new challenge's page. */
+async function generate(difficulty: Difficulty): Promise<Challenge> {
+  await nav('Practice').click();
+  await page.getByRole('radio', { name: difficulty[0].toUpperCase() + difficulty.slice(1) }).check();
+  const button = page.getByRole('button', { name: 'Generate challenge' });
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  await button.click();
+  await page.waitForURL(/\/challenges\/\d+$/);
+  const id = Number(/\/challenges\/(\d+)/.exec(page.url())?.[1]);
+  const challenge = await api<Challenge>(server, `/api/challenges/${id}`, await sessionToken(page));
+  expect(challenge.difficulty).toBe(difficulty);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  generated[difficulty] = challenge;
+  return challenge;
+}
+
+/** The option's text as shown (Markdown backticks dropped). */
+function optionText(challenge: Challenge, index: number): string {
+  return challenge.options[index].replace(/`/g, '');
+}
+
+/** The option's button: its name is the option's text. */
+function optionButton(challenge: Challenge, index: number, p: Page = page) {
+  return p.getByRole('article').getByRole('button', { name: optionText(challenge, index), exact: true });
+}
+
+describe('a learner on a desktop browser', () => {
+  it('sees the sign-in screen first, and nothing is asked of the API before signing in', async () => {
+    const apiCalls: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) apiCalls.push(request.url());
+    });
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.title()).toBe('Sign in · Challenger');
+    await screenshot(page, 'desktop-sign-in');
+    await expectAccessible(page, 'sign-in');
+    expect(apiCalls).toEqual([]);
+    page.removeAllListeners('request');
+  });
+
+  it('signs in and sees the full daily quota with its refill time', async () => {
+    await signIn(page, USER);
+    await page.getByRole('heading', { level: 1, name: 'Practice' }).waitFor();
+    expect(await quotaText()).toBe('5 of 5 challenges left today');
+    expect(await page.getByText(/^Refills /).textContent()).toMatch(/^Refills \w{3} \d+, \d{4}, \d+:\d\d [AP]M \(in (23 h 59 min|24 h)\)$/);
+    expect(await page.getByRole('button', { name: 'Generate challenge' }).isEnabled()).toBe(true);
+    await page.getByText('Nothing here yet').waitFor();
+    await screenshot(page, 'desktop-practice');
+    await expectAccessible(page, 'practice');
+  });
+
+  it('generates a hard challenge, with highlighted code when it has some', async () => {
+    const challenge = await generate('hard');
+    const article = page.getByRole('article');
+    expect(await article.getByText('Hard', { exact: true }).isVisible()).toBe(true);
+    const question = challenge.title.split('\n')[0].replace(/`/g, '');
+    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(question);
+    if (challenge.title.includes('\n\n')) {
+      const code = page.getByRole('region', { name: /code$/i });
+      expect(await code.locator('.hljs-keyword, .hljs-string, .hljs-number, .hljs-built_in, .hljs-title, .hljs-literal').count()).toBeGreaterThan(0);
+    }
+    for (let i = 0; i < 4; i++) expect(await optionButton(challenge, i).isEnabled()).toBe(true);
+    await screenshot(page, 'desktop-challenge');
+    await expectAccessible(page, 'challenge');
+  });
+
+  it('answers it wrong with the keyboard and reads which answer was right, and why', async () => {
+    const challenge = generated.hard!;
+    const wrong = (challenge.correct_answer_id + 1) % 4;
+    await optionButton(challenge, wrong).focus();
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { name: 'Wrong answer' }).waitFor();
+    const verdict = `You chose ${LETTERS[wrong]}: ${optionText(challenge, wrong)}. The correct answer is ${LETTERS[challenge.correct_answer_id]}: ${optionText(challenge, challenge.correct_answer_id)}.`;
+    expect(await page.getByText(verdict).count()).toBe(1);
+    const explanation = challenge.explanation.split(/\n\s*\n/)[0].replace(/`/g, '');
+    expect(await page.locator('.explanation').textContent()).toContain(explanation);
+    // Marked in words, not by colour alone, and no longer answerable.
+    const options = page.getByRole('list', { name: 'Answer options' }).getByRole('listitem');
+    expect(await options.nth(challenge.correct_answer_id).textContent()).toContain('Correct answer');
+    expect(await options.nth(wrong).textContent()).toContain('Your answer');
+    expect(await page.getByRole('article').getByRole('button').count()).toBe(0);
+    // Keyboard focus moved to the verdict.
+    expect(await page.evaluate(() => document.activeElement?.querySelector('h2')?.textContent)).toContain('Wrong answer');
+    await screenshot(page, 'desktop-challenge-answered');
+    await expectAccessible(page, 'answered challenge');
+  });
+
+  it('sees the quota drop by one', async () => {
+    await nav('Practice').click();
+    await expect.poll(() => quotaText()).toBe('4 of 5 challenges left today');
+  });
+
+  it('answers an easy one right and leaves a medium one unanswered', async () => {
+    const easy = await generate('easy');
+    await optionButton(easy, easy.correct_answer_id).click();
+    await page.getByRole('heading', { name: 'Correct!' }).waitFor();
+    expect(await page.getByText('Your answer, correct').count()).toBe(1);
+    await generate('medium');
+    await nav('Practice').click();
+    await expect.poll(() => quotaText()).toBe('2 of 5 challenges left today');
+    await page.getByRole('heading', { name: 'Recent challenges' }).waitFor();
+    await expect.poll(() => page.getByRole('region', { name: 'Recent challenges' }).getByRole('listitem').count()).toBe(3);
+  });
+
+  it('finds all three in history, newest first, each with its outcome', async () => {
+    await nav('History').click();
+    await page.getByRole('heading', { level: 1, name: 'History' }).waitFor();
+    const rows = page.getByRole('main').getByRole('listitem');
+    await expect.poll(() => rows.count()).toBe(3);
+    const texts = await rows.allTextContents();
+    expect(texts[0]).toMatch(/Medium.*Unanswered/);
+    expect(texts[1]).toMatch(/Easy.*Correct/);
+    expect(texts[2]).toMatch(/Hard.*Wrong/);
+    await screenshot(page, 'desktop-history');
+    await expectAccessible(page, 'history');
+  });
+
+  it('filters history to the mistakes, and to a difficulty', async () => {
+    await page.getByLabel('Outcome').selectOption('wrong');
+    await page.waitForURL(/\?outcome=wrong$/);
+    const rows = page.getByRole('main').getByRole('listitem');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toMatch(/Hard.*Wrong/);
+
+    await page.getByLabel('Difficulty').selectOption('easy');
+    await page.getByText('No challenges match these filters').waitFor();
+    await page.getByLabel('Difficulty').selectOption('hard');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(page.url()).toMatch(/\?difficulty=hard&outcome=wrong$/);
+  });
+
+  it('keeps the session and the filter over a reload', async () => {
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'History' }).waitFor();
+    expect(await page.getByLabel('Outcome').inputValue()).toBe('wrong');
+    expect(await page.getByLabel('Difficulty').inputValue()).toBe('hard');
+    await expect.poll(() => page.getByRole('main').getByRole('listitem').count()).toBe(1);
+    expect(await page.getByText(USER).isVisible()).toBe(true);
+  });
+
+  it('reopens the mistake read-only with the recorded answer marked', async () => {
+    const hard = generated.hard!;
+    await page.getByRole('main').getByRole('link', { name: /Wrong/ }).click();
+    await page.waitForURL(new RegExp(`/challenges/${hard.id}\\?from=history$`));
+    await page.getByRole('heading', { name: 'Wrong answer' }).waitFor();
+    expect(await page.getByRole('article').getByRole('button').count()).toBe(0);
+    const options = page.getByRole('list', { name: 'Answer options' }).getByRole('listitem');
+    expect(await options.nth(hard.correct_answer_id).textContent()).toContain('Correct answer');
+    await page.getByRole('link', { name: 'Back to history' }).click();
+    await page.getByRole('heading', { level: 1, name: 'History' }).waitFor();
+  });
+
+  it('reviews mistakes from their own entry point', async () => {
+    await nav('Review mistakes').click();
+    await page.getByRole('heading', { level: 1, name: 'Review mistakes' }).waitFor();
+    const rows = page.getByRole('main').getByRole('listitem');
+    await expect.poll(() => rows.count()).toBe(1);
+    await screenshot(page, 'desktop-review');
+    await expectAccessible(page, 'review');
+    await rows.first().getByRole('link').click();
+    await page.getByRole('heading', { name: 'Wrong answer' }).waitFor();
+    expect(await nav('Review mistakes').getAttribute('aria-current')).toBe('page');
+    await page.getByRole('link', { name: 'Back to mistakes' }).waitFor();
+  });
+
+  it('shows progress: accuracy overall and per difficulty, with a chart', async () => {
+    await nav('Progress').click();
+    await page.getByRole('heading', { name: 'Accuracy by difficulty' }).waitFor();
+    const tiles = await page.getByRole('term').evaluateAll((terms) => terms.map((t) => `${t.textContent}: ${t.nextElementSibling?.textContent}`));
+    expect(tiles).toEqual(['Accuracy: 50%', 'Answered: 2 of 3', 'Correct: 1', 'Mistakes: 1Review']);
+    const bars = await page.getByRole('region', { name: 'Accuracy by difficulty' }).getByRole('listitem').allTextContents();
+    expect(bars).toEqual([
+      'Easy100% 1 of 1 correct · 1 generated',
+      'Medium– none answered yet · 1 generated',
+      'Hard0% 0 of 1 correct · 1 generated',
+    ]);
+    await screenshot(page, 'desktop-progress');
+    await expectAccessible(page, 'progress');
+  });
+
+  it('renews a development token that is about to expire, without a failed request', async () => {
+    const { token: shortLived } = await api<{ token: string }>(server, '/api/dev/token', '', {
+      method: 'POST',
+      body: JSON.stringify({ user_id: USER, ttl_secs: 20 }),
+    });
+    await page.evaluate(
+      ([userId, token]) => sessionStorage.setItem('challenger.devSession', JSON.stringify({ userId, token })),
+      [USER, shortLived],
+    );
+    await page.reload();
+    await page.getByRole('heading', { name: 'Accuracy by difficulty' }).waitFor();
+    const renewed = await sessionToken(page);
+    expect(renewed).not.toBe(shortLived);
+  });
+
+  it('shows a not-found screen for an unknown path', async () => {
+    await page.goto('/no/such/screen');
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    await expectAccessible(page, 'not found');
+  });
+});
+
+describe('the same learner on phones', () => {
+  let phone: Session;
+
+  beforeAll(async () => {
+    phone = await openSession(browser, server, PHONE);
+  });
+  afterEach(() => expectNoProblems(phone));
+
+  /** Checks the current screen at 390 and 360 px, photographs it at 390 px. */
+  async function checkScreen(name: string): Promise<void> {
+    await phone.page.setViewportSize(PHONE);
+    await expectNoSidewaysScroll(phone.page);
+    await screenshot(phone.page, `phone-${name}`);
+    await expectAccessible(phone.page, `${name} (phone)`);
+    await phone.page.setViewportSize(NARROW_PHONE);
+    await expectNoSidewaysScroll(phone.page);
+    await phone.page.setViewportSize(PHONE);
+  }
+
+  function phoneNav(name: string) {
+    return phone.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  }
+
+  it('signs in', async () => {
+    await phone.page.goto('/');
+    await phone.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await checkScreen('sign-in');
+    await signIn(phone.page, USER);
+    expect(await quotaText(phone.page)).toBe('2 of 5 challenges left today');
+    await expect.poll(() => phone.page.getByRole('region', { name: 'Recent challenges' }).getByRole('listitem').count()).toBe(3);
+    await checkScreen('practice');
+  });
+
+  it('opens the unanswered challenge and its options', async () => {
+    await phoneNav('History').click();
+    await phone.page.getByRole('main').getByRole('link', { name: /Unanswered/ }).click();
+    await phone.page.getByRole('heading', { level: 1 }).waitFor();
+    await optionButton(generated.medium!, 0, phone.page).waitFor();
+    await checkScreen('challenge');
+  });
+
+  it('answers it and reads the explanation', async () => {
+    const medium = generated.medium!;
+    await optionButton(medium, 0, phone.page).click();
+    await phone.page.getByRole('heading', { name: medium.correct_answer_id === 0 ? 'Correct!' : 'Wrong answer' }).waitFor();
+    await checkScreen('challenge-answered');
+  });
+
+  it('history, review and progress fit too', async () => {
+    await phoneNav('History').click();
+    await expect.poll(() => phone.page.getByRole('main').getByRole('listitem').count()).toBe(3);
+    await checkScreen('history');
+    await phoneNav('Review mistakes').click();
+    await phone.page.getByRole('heading', { level: 1, name: 'Review mistakes' }).waitFor();
+    await expect.poll(() => phone.page.getByRole('main').getByRole('listitem').count()).toBeGreaterThan(0);
+    await checkScreen('review');
+    await phoneNav('Progress').click();
+    await phone.page.getByRole('heading', { name: 'Accuracy by difficulty' }).waitFor();
+    await checkScreen('progress');
+  });
+});

@@ -1,0 +1,118 @@
+// Debian's Chromium, headless, driven by playwright-core (no browser download), and what every
+// test checks on every page: no console errors or warnings, no failed request, no error status.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { AppServer } from './server';
+
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+export const NARROW_PHONE = { width: 360, height: 740 };
+
+/** Where the screenshots go: e2e/screenshots/ (committed), or E2E_SCREENSHOTS (e.g. in CI). */
+export const SCREENSHOTS = `${process.env.E2E_SCREENSHOTS?.replace(/\/$/, '') ?? fileURLToPath(new URL('../screenshots', import.meta.url))}/`;
+
+export function launchBrowser(server: AppServer): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Root needs --no-sandbox; the machine has no network, so nothing runs in the background.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+    proxy: server.proxy,
+  });
+}
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and warnings, page errors, failed requests and 4xx/5xx answers, as they came. */
+  problems: string[];
+}
+
+export async function openSession(browser: Browser, server: AppServer, viewport = DESKTOP): Promise<Session> {
+  const context = await browser.newContext({
+    baseURL: server.appUrl,
+    viewport,
+    deviceScaleFactor: 1,
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    reducedMotion: 'reduce',
+  });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') {
+      problems.push(`console.${message.type()}: ${message.text()} (${message.location().url})`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
+  return { context, page, problems };
+}
+
+/** Nothing went wrong in the browser so far (checked after every step). */
+export function expectNoProblems(session: Session): void {
+  expect(session.problems, 'console errors, failed requests or error statuses').toEqual([]);
+}
+
+/** The page is no wider than the viewport: nothing scrolls sideways. */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth, `page width at a ${innerWidth} px viewport`).toBeLessThanOrEqual(innerWidth);
+}
+
+/** No serious or critical axe-core violation (WCAG 2.x A/AA and best practices). */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(serious, `axe-core on ${screen}`).toEqual([]);
+  const minor = results.violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
+  expect(minor.map((v) => `${v.impact ?? ''}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe-core (moderate, minor) on ${screen}`).toEqual([]);
+}
+
+/** Writes e2e/screenshots/<name>.png (the whole page, animations stopped). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // From the top, so the sticky header is where a visitor first sees it.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true, animations: 'disabled', caret: 'hide' });
+}
+
+/** Signs in through the development issuer's form; resolves once the app shows (at the same URL). */
+export async function signIn(page: Page, userId: string): Promise<void> {
+  await page.getByLabel('User id').fill(userId);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** The development session's token, as the app keeps it. */
+export async function sessionToken(page: Page): Promise<string> {
+  const token = await page.evaluate(() => {
+    const stored = sessionStorage.getItem('challenger.devSession');
+    return stored ? (JSON.parse(stored) as { token: string }).token : null;
+  });
+  if (!token) throw new Error('no development session in sessionStorage');
+  return token;
+}

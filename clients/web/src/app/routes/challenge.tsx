@@ -1,0 +1,65 @@
+import type { Difficulty } from '@challenger/sdk';
+import { Link, useParams, useSearchParams } from 'wouter';
+import { ErrorState, Loading } from '@/components/ui/status';
+import { useChallenge } from '@/features/challenges/api/get-challenge';
+import { ChallengeView } from '@/features/challenges/components/challenge-view';
+import { NotFoundRoute } from './not-found';
+
+const BACK = {
+  history: { href: '/history', label: 'Back to history' },
+  review: { href: '/review', label: 'Back to mistakes' },
+  practice: { href: '/', label: 'Back to practice' },
+} as const;
+
+export function ChallengeRoute() {
+  const { id } = useParams<{ id: string }>();
+  const challengeId = /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
+  if (challengeId === null) return <NotFoundRoute />;
+  return <ChallengePage id={challengeId} />;
+}
+
+function ChallengePage({ id }: { id: number }) {
+  const [params] = useSearchParams();
+  const from = params.get('from');
+  const back = from === 'history' || from === 'review' ? BACK[from] : BACK.practice;
+  const challenge = useChallenge(id);
+
+  return (
+    <>
+      <title>{`Challenge ${id} · Challenger`}</title>
+      <nav className="breadcrumb" aria-label="Breadcrumb">
+        <Link href={back.href}>
+          <span aria-hidden="true">← </span>
+          {back.label}
+        </Link>
+      </nav>
+      {challenge.isPending && <Loading label="Loading the challenge…" />}
+      {challenge.isError && <ErrorState error={challenge.error} onRetry={() => void challenge.refetch()} />}
+      {challenge.data && (
+        <>
+          <ChallengeView challenge={challenge.data} />
+          {challenge.data.answer && <NextSteps difficulty={challenge.data.difficulty} from={from} />}
+        </>
+      )}
+    </>
+  );
+}
+
+function NextSteps({ difficulty, from }: { difficulty: Difficulty; from: string | null }) {
+  return (
+    <div className="next-steps">
+      <Link href={`/?difficulty=${difficulty}`} className="button primary">
+        New challenge
+      </Link>
+      {from === 'review' ? (
+        <Link href="/review" className="button secondary">
+          More mistakes
+        </Link>
+      ) : (
+        <Link href="/history" className="button secondary">
+          History
+        </Link>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { ClerkProvider, Show, SignIn, UserButton, useAuth, useClerk } from '@clerk/react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, type ReactNode } from 'react';
+import { Logo } from '@/components/ui/logo';
+import { setTokenGetter } from '@/lib/api-client';
+import { AuthSessionContext, type AuthMode } from '@/lib/auth';
+
+function ClerkGate({ children }: { children: ReactNode }) {
+  return (
+    <ClerkProvider publishableKey={import.meta.env.VITE_CLERK_PUBLISHABLE_KEY ?? ''}>
+      <ClearCacheOnSignOut />
+      <Show
+        when="signed-in"
+        fallback={
+          <main className="sign-in">
+            <title>Sign in · Challenger</title>
+            <div className="sign-in-panel">
+              <Logo />
+              <h1>Sharpen your coding instincts</h1>
+              <SignIn routing="hash" />
+            </div>
+          </main>
+        }
+      >
+        <ClerkSession>{children}</ClerkSession>
+      </Show>
+    </ClerkProvider>
+  );
+}
+
+/** Signed out: nothing of that user's data stays in the cache for the next one. */
+function ClearCacheOnSignOut() {
+  const { isSignedIn } = useAuth();
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (isSignedIn === false) queryClient.clear();
+  }, [isSignedIn, queryClient]);
+  return null;
+}
+
+function ClerkSession({ children }: { children: ReactNode }) {
+  const { getToken } = useAuth();
+  const clerk = useClerk();
+  // Set during render, so the children's first requests already carry Clerk's session token
+  // (a fresh one per request: Clerk refreshes it before it expires).
+  setTokenGetter(() => getToken());
+  const value = useMemo(() => ({ signOut: () => void clerk.signOut() }), [clerk]);
+  return <AuthSessionContext.Provider value={value}>{children}</AuthSessionContext.Provider>;
+}
+
+export const clerkAuth: AuthMode = { Gate: ClerkGate, UserMenu: UserButton };

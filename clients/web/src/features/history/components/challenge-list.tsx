@@ -1,0 +1,34 @@
+import type { Challenge } from '@challenger/sdk';
+import { Link } from 'wouter';
+import { DifficultyBadge, OutcomeBadge } from '@/components/ui/badges';
+import { InlineCode } from '@/features/challenges/components/rich-text';
+import { formatDateTime, splitTitle } from '@/lib/format';
+
+/** Rows of challenges; each opens the challenge (`from` tells its page where "back" goes). */
+export function ChallengeList({ challenges, from }: { challenges: Challenge[]; from: 'history' | 'review' | 'practice' }) {
+  return (
+    <ul className="challenge-list">
+      {challenges.map((challenge) => {
+        const { question, code } = splitTitle(challenge.title);
+        const firstLine = code?.split('\n').find((line) => line.trim());
+        return (
+          <li key={challenge.id}>
+            <Link href={`/challenges/${challenge.id}?from=${from}`} className="challenge-row">
+              <span className="row-main">
+                <span className="row-question">
+                  <InlineCode text={question} />
+                </span>
+                {firstLine && <code className="row-snippet">{firstLine.trim()}</code>}
+              </span>
+              <span className="row-meta">
+                <DifficultyBadge difficulty={challenge.difficulty} />
+                <OutcomeBadge answer={challenge.answer} />
+                <time dateTime={challenge.timestamp}>{formatDateTime(challenge.timestamp)}</time>
+              </span>
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,96 @@
+import type { DifficultyStats, Stats } from '@challenger/sdk';
+import { Link } from 'wouter';
+import { EmptyState, ErrorState, Loading } from '@/components/ui/status';
+import { DIFFICULTIES, DIFFICULTY_LABELS, formatPercent } from '@/lib/format';
+import { useStats } from '../api/get-stats';
+
+export function ProgressOverview() {
+  const stats = useStats();
+  if (stats.isPending) return <Loading label="Loading your progress…" />;
+  if (stats.isError) return <ErrorState error={stats.error} onRetry={() => void stats.refetch()} />;
+  const data = stats.data;
+  if (data.total_generated === 0) {
+    return (
+      <div className="card">
+        <EmptyState title="No progress yet">
+          <p>
+            Answer a few challenges and your accuracy shows up here. <Link href="/">Start practising</Link>.
+          </p>
+        </EmptyState>
+      </div>
+    );
+  }
+  return (
+    <>
+      <Totals stats={data} />
+      <AccuracyChart stats={data} />
+    </>
+  );
+}
+
+function Totals({ stats }: { stats: Stats }) {
+  const wrong = stats.total_answered - stats.total_correct;
+  return (
+    <dl className="tiles">
+      <div className="tile accent">
+        <dt>Accuracy</dt>
+        <dd>{formatPercent(stats.accuracy)}</dd>
+      </div>
+      <div className="tile">
+        <dt>Answered</dt>
+        <dd>
+          {stats.total_answered}
+          <span className="tile-of"> of {stats.total_generated}</span>
+        </dd>
+      </div>
+      <div className="tile">
+        <dt>Correct</dt>
+        <dd>{stats.total_correct}</dd>
+      </div>
+      <div className="tile">
+        <dt>Mistakes</dt>
+        <dd>
+          {wrong}
+          {wrong > 0 && (
+            <Link href="/review" className="tile-link">
+              Review
+            </Link>
+          )}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+function describe(stats: DifficultyStats): string {
+  if (stats.total_generated === 0) return 'none yet';
+  const answered =
+    stats.total_answered === 0 ? 'none answered yet' : `${stats.total_correct} of ${stats.total_answered} correct`;
+  return `${answered} · ${stats.total_generated} generated`;
+}
+
+/** One bar per difficulty, its length the accuracy; the numbers are written beside it too. */
+function AccuracyChart({ stats }: { stats: Stats }) {
+  return (
+    <section className="card" aria-labelledby="chart-heading">
+      <h2 id="chart-heading">Accuracy by difficulty</h2>
+      <ul className="bar-chart">
+        {DIFFICULTIES.map((d) => {
+          const s = stats.by_difficulty[d];
+          const pct = s.accuracy == null ? 0 : Math.round(s.accuracy * 100);
+          return (
+            <li key={d} className={`bar-row difficulty-${d}`}>
+              <span className="bar-label">{DIFFICULTY_LABELS[d]}</span>
+              <span className="bar-track" aria-hidden="true">
+                <span className="bar-fill" style={{ width: `${pct}%` }} />
+              </span>
+              <span className="bar-value">
+                <strong>{formatPercent(s.accuracy)}</strong> <span className="bar-detail">{describe(s)}</span>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+// A fetch stub that answers the SDK's requests like the challenger server would.
+import type { Challenge, ChallengeHistory, Quota, Stats } from '@challenger/sdk';
+import { vi } from 'vitest';
+
+type Route = (request: Request, url: URL) => Response | Promise<Response>;
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}
+
+export function challenge(overrides: Partial<Challenge> = {}): Challenge {
+  return {
+    id: 7,
+    difficulty: 'medium',
+    title: 'What does this Python code print?\n\nxs = [1, 2]\nprint(`len`(xs))',
+    options: ['1', '2', '3', 'an error'],
+    correct_answer_id: 1,
+    explanation: '`len` counts the items: 2.',
+    topic: 'python',
+    timestamp: '2026-11-27T10:00:00Z',
+    answer: null,
+    ...overrides,
+  };
+}
+
+export const quota: Quota = {
+  user_id: 'user_dev',
+  quota_remaining: 4,
+  daily_limit: 5,
+  last_reset_date: '2026-11-27T08:00:00Z',
+  next_reset_date: '2026-11-28T08:00:00Z',
+};
+
+const perDifficulty = { total_generated: 2, total_answered: 2, total_correct: 1, accuracy: 0.5 };
+export const stats: Stats = {
+  total_generated: 6,
+  total_answered: 4,
+  total_correct: 3,
+  accuracy: 0.75,
+  by_difficulty: {
+    easy: perDifficulty,
+    medium: perDifficulty,
+    hard: { total_generated: 2, total_answered: 0, total_correct: 0, accuracy: null },
+  },
+};
+
+const emptyHistory: ChallengeHistory = { challenges: [], next_before: null };
+
+/** Stubs global fetch; `routes` ("METHOD /path") override the defaults. Returns the requests seen. */
+export function fakeServer(routes: Record<string, Route> = {}) {
+  const all: Record<string, Route> = {
+    'GET /api/quota': () => json(quota),
+    'GET /api/my-history': () => json(emptyHistory),
+    'GET /api/stats': () => json(stats),
+    ...routes,
+  };
+  const requests: Request[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (request: Request) => {
+      requests.push(request.clone());
+      const url = new URL(request.url);
+      const route = all[`${request.method} ${url.pathname}`] as Route | undefined;
+      return route ? route(request, url) : json({ detail: `no route for ${url.pathname}` }, 404);
+    }),
+  );
+  return {
+    requests,
+    to: (method: string, path: string) => requests.filter((r) => r.method === method && new URL(r.url).pathname === path),
+  };
+}
+
+/** A token shaped like the development issuer's (only `exp` is read by the app). */
+export function devToken(name: string, expiresInSecs = 3600): string {
+  const encode = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${encode({ alg: 'RS256' })}.${encode({ sub: 'user_dev', name, exp: Math.floor(Date.now() / 1000) + expiresInSecs })}.c2ln`;
+}
+
+/** Starts the test already signed in through the development issuer. */
+export function devSignedIn(token = 'dev-token', userId = 'user_dev'): void {
+  sessionStorage.setItem('challenger.devSession', JSON.stringify({ userId, token }));
+}

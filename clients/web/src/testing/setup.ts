@@ -1,0 +1,14 @@
+import { cleanup } from '@testing-library/react';
+import { afterEach, vi } from 'vitest';
+
+// The real @clerk/react loads clerk-js from Clerk's servers; tests must stay offline.
+vi.mock('@clerk/react', () => import('./clerk-mock'));
+
+// jsdom has no layout: scrolling is a no-op (it would log "Not implemented").
+window.scrollTo = () => undefined;
+
+afterEach(() => {
+  cleanup();
+  sessionStorage.clear();
+  window.history.replaceState(null, '', '/');
+});
