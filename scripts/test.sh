@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting and lints, the Rust tests on SQLite (and on PostgreSQL when
 # TEST_DATABASE_URL is set), the built-in bank's programs, the TypeScript SDK against the release
-# server, the spec through two independent readers, the web frontend, and schemathesis.
+# server, the spec through two independent readers, the web frontend (with browser tests in
+# Debian's chromium), and schemathesis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/challenger-target}"
@@ -42,8 +43,9 @@ step "TypeScript SDK"
 step "OpenAPI spec: Redocly lint and openapi-python-client"
 scripts/spec-check.sh
 
-step "web frontend"
-(cd clients/web && npm ci --no-audit --no-fund && npm run check:built && npm test)
+step "web frontend: lint, committed build, unit tests, browser tests against the release binary"
+(cd clients/web && npm ci --no-audit --no-fund && npm run lint && npm run check:built && npm test &&
+  E2E_SCREENSHOTS="$PWD/test-output/screenshots" npm run e2e)
 
 step "schemathesis"
 scripts/schemathesis.sh

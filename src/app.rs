@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use crate::{
     api::{
         self, AppState, BodyLimit, MetricsEndpoint, RequestLog, SessionCookie, allow_header,
-        json_error,
+        json_error, same_origin,
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
@@ -124,6 +124,7 @@ impl App {
             .catch_all_error(json_error)
             .around(allow_header)
             .with(cors)
+            .around(same_origin)
             .catch_all_error(json_error)
             .with(RequestLog)
     }

@@ -1,6 +1,9 @@
 //! Cross-cutting HTTP middleware: request ids with access logs, and the body limits.
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use poem::{
     Body, Endpoint, IntoResponse, Middleware, Request, Response,
@@ -80,6 +83,31 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
             .await
             .map(IntoResponse::into_response)
     }
+}
+
+/// Takes a browser's request to its own origin out of CORS: browsers send `Origin` on module
+/// scripts, stylesheets and POSTs even to the page's own origin, and the web app served by this
+/// binary must not be refused by an allow-list meant for other sites. The scheme is not compared
+/// (behind a TLS proxy the page is `https` while the request arrives as `http`).
+pub async fn same_origin<E: Endpoint>(
+    next: Arc<E>,
+    mut request: Request,
+) -> poem::Result<Response> {
+    let origin_host = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|origin| origin.split_once("://"))
+        .map(|(_, authority)| authority);
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    if origin_host.is_some_and(|origin| host.is_some_and(|host| origin.eq_ignore_ascii_case(host)))
+    {
+        request.headers_mut().remove(header::ORIGIN);
+    }
+    Ok(next.get_response(request).await)
 }
 
 /// Gives every request an id (reusing a sane incoming `x-request-id`), runs it in a span carrying

@@ -23,7 +23,7 @@ use poem_openapi::{OpenApiService, Tags};
 
 pub use error::json_error;
 pub use metrics::MetricsEndpoint;
-pub use middleware::{BodyLimit, RequestLog};
+pub use middleware::{BodyLimit, RequestLog, same_origin};
 pub use routes::allow_header;
 pub use security::SessionCookie;
 pub use spec::{spec_endpoint, spec_json, swagger_ui};

@@ -128,6 +128,39 @@ async fn the_served_spec_and_the_cli_spec_equal_the_committed_one() {
 }
 
 #[tokio::test]
+async fn the_apps_own_origin_is_never_refused_by_cors_but_other_sites_are() {
+    let app = TestApp::spawn().await;
+    let own = app.address.clone();
+    let index = app.get_anonymous("/").await.text().await.expect("html");
+    let start = index.find("/assets/").expect("a hashed asset");
+    let script = &index[start..start + index[start..].find('"').expect("quote")];
+    let with_origin = |origin: &str, path: &str| {
+        app.client
+            .get(app.url(path))
+            .header("origin", origin)
+            .send()
+    };
+    assert_eq!(
+        with_origin(&own, script).await.expect("request").status(),
+        200
+    );
+    let generated = app
+        .client
+        .post(app.url("/api/generate-challenge"))
+        .header("origin", &own)
+        .bearer_auth(app.token("user_same_origin"))
+        .json(&json!({"difficulty": "easy"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(generated.status(), 200, "a same-origin POST");
+    let foreign = with_origin("https://evil.example", script)
+        .await
+        .expect("request");
+    assert_eq!(foreign.status(), 403);
+}
+
+#[tokio::test]
 async fn cors_allows_the_configured_frontend_and_no_one_else() {
     let app = TestApp::spawn().await;
     let preflight = |origin: &'static str| {

@@ -34,7 +34,7 @@ const generated: Partial<Record<Difficulty, Challenge>> = {};
 
 beforeAll(async () => {
   server = await startAppServer({ DAILY_QUOTA: '5' });
-  browser = await launchBrowser(server);
+  browser = await launchBrowser();
   desktop = await openSession(browser, server, DESKTOP);
   page = desktop.page;
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
   for (let i = 0; i < COUNT; i++) {
     await api(server, '/api/generate-challenge', token, { method: 'POST', body: JSON.stringify({ difficulty: 'easy' }) });
   }
-  browser = await launchBrowser(server);
+  browser = await launchBrowser();
   session = await openSession(browser, server, DESKTOP);
 });
 

@@ -23,7 +23,7 @@ let session: Session;
 
 beforeAll(async () => {
   server = await startAppServer({ DAILY_QUOTA: '2' });
-  browser = await launchBrowser(server);
+  browser = await launchBrowser();
   session = await openSession(browser, server, DESKTOP);
 });
 

@@ -16,7 +16,7 @@ export const NARROW_PHONE = { width: 360, height: 740 };
 /** Where the screenshots go: e2e/screenshots/ (committed), or E2E_SCREENSHOTS (e.g. in CI). */
 export const SCREENSHOTS = `${process.env.E2E_SCREENSHOTS?.replace(/\/$/, '') ?? fileURLToPath(new URL('../screenshots', import.meta.url))}/`;
 
-export function launchBrowser(server: AppServer): Promise<Browser> {
+export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     // Root needs --no-sandbox; the machine has no network, so nothing runs in the background.
@@ -29,7 +29,6 @@ export function launchBrowser(server: AppServer): Promise<Browser> {
       '--no-first-run',
       '--disable-quic',
     ],
-    proxy: server.proxy,
   });
 }
 
