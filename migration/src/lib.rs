@@ -8,6 +8,8 @@ mod m20261127_000003_create_challenges;
 mod m20261127_000004_create_answers;
 mod m20261127_000005_create_webhook_events;
 mod m20261201_000006_add_challenge_outcome;
+mod m20261201_000007_create_challenge_tallies;
+mod m20261201_000008_create_seen_questions;
 
 pub struct Migrator;
 
@@ -21,6 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_create_answers::Migration),
             Box::new(m20261127_000005_create_webhook_events::Migration),
             Box::new(m20261201_000006_add_challenge_outcome::Migration),
+            Box::new(m20261201_000007_create_challenge_tallies::Migration),
+            Box::new(m20261201_000008_create_seen_questions::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use rand::seq::SliceRandom;
 use serde::Deserialize;
 
-use super::{ChallengeGenerator, GenerationRequest};
+use super::{ChallengeGenerator, GenerationRequest, History, Seen};
 use crate::domain::{Difficulty, Error, GeneratedChallenge};
 
 const EASY: &str = include_str!("bank/easy.json");
@@ -65,7 +65,11 @@ impl BuiltinGenerator {
         let best = questions.iter().map(score).max().unwrap_or(0);
         let candidates: Vec<&Question> = questions.iter().filter(|q| score(q) == best).collect();
 
-        let seen: HashSet<&str> = request.seen_bank_keys.iter().map(String::as_str).collect();
+        let seen_keys: &[String] = match &request.seen {
+            Seen::BankKeys(keys) => keys,
+            Seen::RecentTitles(_) => &[],
+        };
+        let seen: HashSet<&str> = seen_keys.iter().map(String::as_str).collect();
         let unseen: Vec<&Question> = candidates
             .iter()
             .copied()
@@ -74,7 +78,7 @@ impl BuiltinGenerator {
         if let Some(question) = unseen.choose(&mut rand::thread_rng()) {
             return Some(&question.challenge);
         }
-        let last_seen = |q: &Question| request.seen_bank_keys.iter().position(|k| k == key(q));
+        let last_seen = |q: &Question| seen_keys.iter().position(|k| k == key(q));
         candidates
             .into_iter()
             .max_by_key(|q| last_seen(q))
@@ -86,6 +90,14 @@ impl BuiltinGenerator {
 impl ChallengeGenerator for BuiltinGenerator {
     fn name(&self) -> &'static str {
         "builtin"
+    }
+
+    fn history(&self) -> History {
+        History::BankKeys
+    }
+
+    fn waits_on_upstream(&self) -> bool {
+        false
     }
 
     async fn generate(&self, request: &GenerationRequest) -> Result<GeneratedChallenge, Error> {
@@ -148,8 +160,7 @@ mod tests {
         GenerationRequest {
             difficulty,
             topic: topic.map(str::to_owned),
-            recent_titles: vec![],
-            seen_bank_keys: seen,
+            seen: Seen::BankKeys(seen),
         }
     }
 

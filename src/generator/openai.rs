@@ -7,7 +7,7 @@ use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ChallengeGenerator, GenerationRequest};
+use super::{ChallengeGenerator, GenerationRequest, History, Seen};
 use crate::{
     config::Secret,
     domain::{Error, GeneratedChallenge},
@@ -104,6 +104,14 @@ impl ChallengeGenerator for OpenAiGenerator {
         "openai"
     }
 
+    fn history(&self) -> History {
+        History::RecentTitles
+    }
+
+    fn waits_on_upstream(&self) -> bool {
+        true
+    }
+
     async fn generate(&self, request: &GenerationRequest) -> Result<GeneratedChallenge, Error> {
         let mut attempts_left = 2;
         loop {
@@ -188,11 +196,13 @@ fn user_prompt(request: &GenerationRequest) -> String {
         Some(topic) => prompt.push_str(&format!(" Topic: {topic}.")),
         None => prompt.push_str(" Topic: any programming language or computer-science topic."),
     }
-    if !request.recent_titles.is_empty() {
+    if let Seen::RecentTitles(titles) = &request.seen
+        && !titles.is_empty()
+    {
         prompt.push_str(
             "\nThe learner has recently seen these questions; ask something different:\n- ",
         );
-        prompt.push_str(&request.recent_titles.join("\n- "));
+        prompt.push_str(&titles.join("\n- "));
     }
     prompt
 }

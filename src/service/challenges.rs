@@ -7,8 +7,11 @@ use tracing::Instrument;
 
 use super::quotas::{QuotaService, Reservation};
 use crate::{
-    domain::{Answer, Challenge, Difficulty, Error, HistoryFilter, MAX_PAGE_SIZE, Stats, now},
-    generator::{ChallengeGenerator, GenerationRequest, RECENT_TITLES},
+    domain::{
+        Answer, Challenge, Difficulty, Error, GeneratedChallenge, HistoryFilter, MAX_PAGE_SIZE,
+        Stats, now,
+    },
+    generator::{ChallengeGenerator, GenerationRequest, History, RECENT_TITLES, Seen},
     store::{self, Db, challenges::NewChallenge},
     telemetry::metrics,
 };
@@ -35,26 +38,32 @@ impl ChallengeService {
         }
     }
 
-    /// Reserves a quota unit, generates, and stores the challenge with the unit settled; on any
-    /// failure the unit goes back and nothing is stored.
+    /// Spends a quota unit on a new challenge and stores it; on any failure nothing is stored
+    /// and nothing is spent.
     pub async fn generate(
         &self,
         user_id: &str,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
-        // The API's schema already refuses a blank topic (`pattern: \S`).
+        // The API's schema already refuses a blank topic.
         let topic = topic.map(|t| t.trim().to_owned());
-        let reservation = self.quotas.reserve(user_id).await?;
-        // Run to completion even if the client hangs up, so the unit is settled either way
-        // (the challenge then waits in the user's history).
-        let service = self.clone();
-        // Created here, the span is a child of the request's and goes with the task.
+        // Created here, the span is a child of the request's, and goes with a spawned task.
         let span = tracing::info_span!(
             "generate challenge",
             generator = self.generator.name(),
             difficulty = difficulty.as_str()
         );
+        if !self.generator.waits_on_upstream() {
+            return self
+                .generate_at_once(user_id, difficulty, topic)
+                .instrument(span)
+                .await;
+        }
+        let reservation = self.quotas.reserve(user_id).await?;
+        // Run to completion even if the client hangs up, so the unit is settled either way
+        // (the challenge then waits in the user's history).
+        let service = self.clone();
         let task = tokio::spawn(
             async move {
                 let result = service
@@ -72,6 +81,25 @@ impl ChallengeService {
         task.await.map_err(|e| Error::Internal(e.into()))?
     }
 
+    /// A generator that waits on nothing: the unit is taken and the challenge stored in one
+    /// transaction, so a failure anywhere rolls back both.
+    async fn generate_at_once(
+        &self,
+        user_id: &str,
+        difficulty: Difficulty,
+        topic: Option<String>,
+    ) -> Result<Challenge, Error> {
+        let request = self.request(user_id, difficulty, topic).await?;
+        let txn = self.db.writer.begin().await?;
+        self.quotas.take(&txn, user_id).await?;
+        let generated = self.call_generator(&request).await?;
+        let challenge = self.store(&txn, user_id, &request, &generated).await?;
+        txn.commit().await?;
+        self.quotas.changed(user_id);
+        Ok(challenge)
+    }
+
+    /// A generator that waits on an upstream, for a unit already reserved.
     async fn generate_reserved(
         &self,
         reservation: &Reservation,
@@ -79,23 +107,48 @@ impl ChallengeService {
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
         let user_id = reservation.user_id.as_str();
-        let request = GenerationRequest {
-            difficulty,
-            recent_titles: store::challenges::recent_titles(
-                &self.db.reader,
-                user_id,
-                difficulty,
-                RECENT_TITLES,
-            )
-            .await?,
-            seen_bank_keys: store::challenges::seen_bank_keys(&self.db.reader, user_id, difficulty)
-                .await?,
-            topic,
+        let request = self.request(user_id, difficulty, topic).await?;
+        let generated = self.call_generator(&request).await?;
+        let txn = self.db.writer.begin().await?;
+        self.quotas.settle(&txn, reservation).await?;
+        let challenge = self.store(&txn, user_id, &request, &generated).await?;
+        txn.commit().await?;
+        self.quotas.changed(user_id);
+        Ok(challenge)
+    }
+
+    /// What the generator is told: the request, and the part of the history it reads.
+    async fn request(
+        &self,
+        user_id: &str,
+        difficulty: Difficulty,
+        topic: Option<String>,
+    ) -> Result<GenerationRequest, Error> {
+        let reader = &self.db.reader;
+        let seen = match self.generator.history() {
+            History::RecentTitles => Seen::RecentTitles(
+                store::challenges::recent_titles(reader, user_id, difficulty, RECENT_TITLES)
+                    .await?,
+            ),
+            History::BankKeys => Seen::BankKeys(
+                store::challenges::seen_bank_keys(reader, user_id, difficulty).await?,
+            ),
         };
+        Ok(GenerationRequest {
+            difficulty,
+            topic,
+            seen,
+        })
+    }
+
+    async fn call_generator(
+        &self,
+        request: &GenerationRequest,
+    ) -> Result<GeneratedChallenge, Error> {
         let started = Instant::now();
         let generated = self
             .generator
-            .generate(&request)
+            .generate(request)
             .instrument(tracing::info_span!("generator", otel.kind = "client"))
             .await;
         let outcome = match &generated {
@@ -104,22 +157,27 @@ impl ChallengeService {
             Err(_) => "failed",
         };
         metrics::generation(self.generator.name(), outcome, started.elapsed());
-        let generated = generated?;
-        let txn = self.db.writer.begin().await?;
-        self.quotas.settle(&txn, reservation).await?;
-        let challenge = store::challenges::insert(
-            &txn,
+        generated
+    }
+
+    async fn store<C: sea_orm::ConnectionTrait>(
+        &self,
+        txn: &C,
+        user_id: &str,
+        request: &GenerationRequest,
+        generated: &GeneratedChallenge,
+    ) -> Result<Challenge, Error> {
+        Ok(store::challenges::insert(
+            txn,
             NewChallenge {
                 user_id,
-                difficulty,
+                difficulty: request.difficulty,
                 topic: request.topic.as_deref(),
-                generated: &generated,
+                generated,
                 created_at: now(),
             },
         )
-        .await?;
-        txn.commit().await?;
-        Ok(challenge)
+        .await?)
     }
 
     pub async fn get(&self, user_id: &str, id: i64) -> Result<Challenge, Error> {
@@ -161,10 +219,9 @@ impl ChallengeService {
         if let Some(answer) = challenge.answer.clone() {
             return Ok((challenge, answer));
         }
-        let correct = selected == challenge.correct_answer_id;
         let txn = self.db.writer.begin().await?;
         let answer =
-            store::answers::record_first(&txn, user_id, id, selected, correct, now()).await?;
+            store::answers::record_first(&txn, user_id, &challenge, selected, now()).await?;
         txn.commit().await?;
         Ok((challenge, answer))
     }
@@ -172,7 +229,7 @@ impl ChallengeService {
     /// Totals per difficulty and overall.
     pub async fn stats(&self, user_id: &str) -> Result<Stats, Error> {
         let mut stats = Stats::default();
-        for (difficulty, tally) in store::challenges::tallies(&self.db.reader, user_id).await? {
+        for (difficulty, tally) in store::tallies::of_user(&self.db.reader, user_id).await? {
             *stats.tally_mut(difficulty) = tally;
         }
         Ok(stats)

@@ -88,8 +88,8 @@ impl QuotaService {
         Ok(quota)
     }
 
-    /// Forgets the remembered quota after a change to it.
-    fn changed(&self, user_id: &str) {
+    /// Forgets the remembered quota after a change to it commits.
+    pub fn changed(&self, user_id: &str) {
         self.recent.invalidate(user_id);
     }
 
@@ -97,11 +97,7 @@ impl QuotaService {
     pub async fn reserve(&self, user_id: &str) -> Result<Reservation, Error> {
         let window = self.window(now());
         let txn = self.db.writer.begin().await?;
-        if !store::quotas::take_unit(&txn, user_id, window).await? {
-            txn.rollback().await?;
-            metrics::quota_refused();
-            return Err(self.exhausted(user_id).await);
-        }
+        self.take(&txn, user_id).await?;
         let id = store::quotas::insert_reservation(&txn, user_id, window.now).await?;
         txn.commit().await?;
         self.changed(user_id);
@@ -110,6 +106,20 @@ impl QuotaService {
             user_id: user_id.to_owned(),
             created_at: window.now,
         })
+    }
+
+    /// Takes one unit inside the caller's transaction, the one that stores what it pays for;
+    /// the caller calls [`Self::changed`] once it commits.
+    pub async fn take<C: sea_orm::ConnectionTrait>(
+        &self,
+        txn: &C,
+        user_id: &str,
+    ) -> Result<(), Error> {
+        if !store::quotas::take_unit(txn, user_id, self.window(now())).await? {
+            metrics::quota_refused();
+            return Err(self.exhausted(txn, user_id).await);
+        }
+        Ok(())
     }
 
     /// Settles a reservation inside the caller's transaction, the one that stores what the unit
@@ -123,17 +133,13 @@ impl QuotaService {
         if store::quotas::remove_reservation(txn, reservation.id).await? {
             return Ok(());
         }
-        if store::quotas::take_unit(txn, &reservation.user_id, self.window(now())).await? {
-            self.changed(&reservation.user_id);
-            return Ok(());
-        }
-        Err(self.exhausted(&reservation.user_id).await)
+        self.take(txn, &reservation.user_id).await
     }
 
-    /// The error for a spent quota, with the whole seconds until it refills. Reads only, so it
-    /// is safe while the caller holds the writer in a transaction.
-    async fn exhausted(&self, user_id: &str) -> Error {
-        match store::quotas::find(&self.db.reader, user_id).await {
+    /// The error for a spent quota, with the whole seconds until it refills. Read in the
+    /// caller's transaction: another connection could be one the pool no longer has to give.
+    async fn exhausted<C: sea_orm::ConnectionTrait>(&self, txn: &C, user_id: &str) -> Error {
+        match store::quotas::find(txn, user_id).await {
             Ok(Some(quota)) => {
                 let millis = (quota.last_reset_date + WINDOW - now()).num_milliseconds();
                 let secs = u64::try_from(millis).unwrap_or(0).div_ceil(1000).max(1);

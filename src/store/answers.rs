@@ -8,18 +8,20 @@ use sea_orm::{
 };
 
 use super::entity::{answers, challenges};
-use crate::domain::{Answer, Outcome};
+use crate::domain::{Answer, Challenge, Outcome};
 
-/// Records an answer unless the challenge already has one, and the challenge's outcome with it;
-/// returns the recorded answer. Run it in a transaction, so the two writes commit together.
+/// Records an answer unless the challenge already has one, with the challenge's outcome and the
+/// user's tally; returns the recorded answer. Run it in a transaction, so the writes commit
+/// together.
 pub async fn record_first<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
-    challenge_id: i64,
+    challenge: &Challenge,
     selected: u8,
-    correct: bool,
     at: DateTime<Utc>,
 ) -> Result<Answer, DbErr> {
+    let challenge_id = challenge.id;
+    let correct = selected == challenge.correct_answer_id;
     let row = answers::ActiveModel {
         challenge_id: Set(challenge_id),
         user_id: Set(user_id.to_owned()),
@@ -49,6 +51,7 @@ pub async fn record_first<C: ConnectionTrait>(
             .filter(challenges::Column::Id.eq(challenge_id))
             .exec(db)
             .await?;
+        super::tallies::count_answer(db, user_id, challenge.difficulty, correct).await?;
         return Ok(answer);
     }
     let recorded = answers::Entity::find_by_id(challenge_id)

@@ -1,15 +1,13 @@
-//! Challenges: insert, lookups, history pages and per-difficulty tallies.
+//! Challenges: insert, lookups, history pages, and the bank questions each user has seen.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationDef,
-    sea_query::{Alias, Expr, ExprTrait},
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationDef, sea_query::OnConflict,
 };
 
-use super::entity::{answers, challenges};
-use crate::domain::{Challenge, Difficulty, GeneratedChallenge, HistoryFilter, Outcome, Tally};
+use super::entity::{answers, challenges, seen_questions};
+use crate::domain::{Challenge, Difficulty, GeneratedChallenge, HistoryFilter, Outcome};
 
 pub struct NewChallenge<'a> {
     pub user_id: &'a str,
@@ -19,6 +17,8 @@ pub struct NewChallenge<'a> {
     pub created_at: DateTime<Utc>,
 }
 
+/// Stores a challenge, and counts it in the user's tallies and, from the bank, in the questions
+/// they have seen. Run it in a transaction.
 pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result<Challenge, DbErr> {
     let generated = new.generated;
     let options =
@@ -40,6 +40,10 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result
         .exec(db)
         .await?
         .last_insert_id;
+    super::tallies::count_generated(db, new.user_id, new.difficulty).await?;
+    if let Some(key) = &generated.bank_key {
+        mark_seen(db, new.user_id, new.difficulty, key, id).await?;
+    }
     Ok(Challenge {
         id,
         difficulty: new.difficulty,
@@ -119,79 +123,48 @@ pub async fn recent_titles<C: ConnectionTrait>(
         .await
 }
 
-/// Bank keys the user has already been given at a difficulty, each once, most recently seen first.
+/// Bank keys the user has already been given at a difficulty, each once, most recently seen
+/// first: at most the bank's size, however long the history.
 pub async fn seen_bank_keys<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
     difficulty: Difficulty,
 ) -> Result<Vec<String>, DbErr> {
-    challenges::Entity::find()
+    use seen_questions::Column as S;
+    seen_questions::Entity::find()
         .select_only()
-        .column(challenges::Column::BankKey)
-        .filter(challenges::Column::UserId.eq(user_id))
-        .filter(challenges::Column::Difficulty.eq(difficulty.as_str()))
-        .filter(challenges::Column::BankKey.is_not_null())
-        .group_by(challenges::Column::BankKey)
-        .order_by_desc(Expr::col(challenges::Column::Id).max())
+        .column(S::BankKey)
+        .filter(S::UserId.eq(user_id))
+        .filter(S::Difficulty.eq(difficulty.as_str()))
+        .order_by_desc(S::LastChallengeId)
         .into_tuple()
         .all(db)
         .await
 }
 
-#[derive(FromQueryResult)]
-struct TallyRow {
-    difficulty: String,
-    generated: i64,
-    answered: i64,
-    correct: i64,
-}
-
-/// Generated / answered / correct counts per difficulty for one user.
-pub async fn tallies<C: ConnectionTrait>(
+async fn mark_seen<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
-) -> Result<Vec<(Difficulty, Tally)>, DbErr> {
-    let answer = Alias::new("a");
-    let rows = challenges::Entity::find()
-        .select_only()
-        .column(challenges::Column::Difficulty)
-        .column_as(
-            Expr::col((challenges::Entity, challenges::Column::Id)).count(),
-            "generated",
+    difficulty: Difficulty,
+    key: &str,
+    challenge_id: i64,
+) -> Result<(), DbErr> {
+    use seen_questions::Column as S;
+    let seen = seen_questions::ActiveModel {
+        user_id: Set(user_id.to_owned()),
+        bank_key: Set(key.to_owned()),
+        difficulty: Set(difficulty.as_str().to_owned()),
+        last_challenge_id: Set(challenge_id),
+    };
+    seen_questions::Entity::insert(seen)
+        .on_conflict(
+            OnConflict::columns([S::UserId, S::BankKey])
+                .update_columns([S::Difficulty, S::LastChallengeId])
+                .to_owned(),
         )
-        .column_as(
-            Expr::col((answer.clone(), answers::Column::ChallengeId)).count(),
-            "answered",
-        )
-        .column_as(
-            Expr::case(
-                Expr::col((answer.clone(), answers::Column::Correct)).eq(true),
-                Expr::val(1),
-            )
-            .count(),
-            "correct",
-        )
-        .join_as(JoinType::LeftJoin, answers_relation(), answer)
-        .filter(challenges::Column::UserId.eq(user_id))
-        .group_by(challenges::Column::Difficulty)
-        .into_model::<TallyRow>()
-        .all(db)
+        .exec_without_returning(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let difficulty = Difficulty::parse(&row.difficulty)?;
-            let count = |n: i64| u64::try_from(n).unwrap_or(0);
-            Some((
-                difficulty,
-                Tally {
-                    generated: count(row.generated),
-                    answered: count(row.answered),
-                    correct: count(row.correct),
-                },
-            ))
-        })
-        .collect())
+    Ok(())
 }
 
 fn answers_relation() -> RelationDef {

@@ -5,6 +5,7 @@ pub mod challenges;
 pub mod entity;
 mod faults;
 pub mod quotas;
+pub mod tallies;
 pub mod users;
 pub mod webhook_events;
 

@@ -8,7 +8,10 @@ use sea_orm::{
     sea_query::{Alias, Expr, Func, OnConflict},
 };
 
-use super::entity::{answers, challenges, deleted_users, quota_reservations, quotas, users};
+use super::entity::{
+    answers, challenge_tallies, challenges, deleted_users, quota_reservations, quotas,
+    seen_questions, users,
+};
 use crate::domain::{Profile, now};
 
 /// How a profile write treats the stored row.
@@ -135,6 +138,14 @@ pub async fn delete<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<(), DbE
         .await?;
     challenges::Entity::delete_many()
         .filter(challenges::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    challenge_tallies::Entity::delete_many()
+        .filter(challenge_tallies::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    seen_questions::Entity::delete_many()
+        .filter(seen_questions::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
     quota_reservations::Entity::delete_many()

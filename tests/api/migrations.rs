@@ -1,7 +1,8 @@
 //! Databases written by earlier versions migrate forward at start without losing data.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, Statement};
+use serde_json::json;
 
 use crate::helpers::{TestEnv, fresh_database, json_body};
 
@@ -66,4 +67,86 @@ async fn answers_given_before_outcomes_were_kept_are_filterable_after_the_upgrad
     let wrong = json_body(app.get("/api/challenges/2", &token).await).await;
     assert_eq!(wrong["answer"]["selected_answer_id"], 3);
     assert_eq!(wrong["answer"]["correct"], false);
+}
+
+#[tokio::test]
+async fn tallies_and_seen_questions_are_built_from_the_history_already_stored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let at = "'2026-11-30 10:00:00+00:00'";
+    let challenge = |id: u32, difficulty: &str, key: &str, outcome: &str| {
+        format!(
+            "INSERT INTO challenges (id, user_id, difficulty, topic, title, options, \
+             correct_answer_id, explanation, bank_key, created_at, outcome) VALUES ({id}, \
+             'user_tallied', '{difficulty}', NULL, 'Question {id}?', '[\"a\",\"b\",\"c\",\"d\"]', 0, \
+             'Because.', '{key}', {at}, '{outcome}')"
+        )
+    };
+    let url = database_at(
+        &dir,
+        6,
+        &[
+            &format!(
+                "INSERT INTO users (id, email, username, first_name, last_name, created_at, \
+                 updated_at) VALUES ('user_tallied', NULL, NULL, NULL, NULL, {at}, {at})"
+            ),
+            &format!(
+                "INSERT INTO quotas (user_id, quota_remaining, last_reset_date) \
+                 VALUES ('user_tallied', 46, {at})"
+            ),
+            &challenge(1, "easy", "py-list-slice-step", "correct"),
+            &challenge(2, "easy", "py-floor-division", "wrong"),
+            &challenge(3, "easy", "py-list-slice-step", "unanswered"),
+            &challenge(4, "hard", "py-equal-hash-dict-keys", "unanswered"),
+            &format!(
+                "INSERT INTO answers (challenge_id, user_id, selected_answer_id, correct, \
+                 answered_at) VALUES (1, 'user_tallied', 0, TRUE, {at}), \
+                 (2, 'user_tallied', 3, FALSE, {at})"
+            ),
+        ],
+    )
+    .await;
+
+    let app = TestEnv::new().set("DATABASE_URL", url).spawn().await;
+    let stats = json_body(app.get("/api/stats", &app.token("user_tallied")).await).await;
+    assert_eq!(stats["total_generated"], 4);
+    assert_eq!(stats["total_answered"], 2);
+    assert_eq!(stats["total_correct"], 1);
+    let easy = &stats["by_difficulty"]["easy"];
+    assert_eq!(
+        (
+            &easy["total_generated"],
+            &easy["total_answered"],
+            &easy["total_correct"]
+        ),
+        (&json!(3), &json!(2), &json!(1))
+    );
+    assert_eq!(stats["by_difficulty"]["hard"]["total_generated"], 1);
+
+    let db = Database::connect(&app.database_url).await.expect("connect");
+    let seen = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT bank_key, difficulty, last_challenge_id FROM seen_questions \
+             WHERE user_id = 'user_tallied' ORDER BY bank_key",
+        ))
+        .await
+        .expect("seen questions");
+    let seen: Vec<(String, String, i64)> = seen
+        .iter()
+        .map(|row| {
+            (
+                row.try_get("", "bank_key").expect("key"),
+                row.try_get("", "difficulty").expect("difficulty"),
+                row.try_get("", "last_challenge_id").expect("id"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("py-equal-hash-dict-keys".into(), "hard".into(), 4),
+            ("py-floor-division".into(), "easy".into(), 2),
+            ("py-list-slice-step".into(), "easy".into(), 3),
+        ]
+    );
 }
