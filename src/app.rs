@@ -8,8 +8,8 @@ use tokio::net::TcpListener;
 
 use crate::{
     api::{
-        self, AppState, BodyLimit, MetricsEndpoint, RequestLog, SessionCookie, allow_header,
-        json_error, same_origin,
+        self, AppState, BodyLimit, HistoryCache, MetricsEndpoint, RequestLog, SessionCookie,
+        allow_header, json_error, same_origin,
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
@@ -91,6 +91,7 @@ impl App {
                 config.webhook_secret.as_ref().map(|s| s.expose()),
             )?,
             health: HealthService::new(db),
+            history_pages: HistoryCache::default(),
             users,
             quotas,
             dev_issuer,

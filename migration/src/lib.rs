@@ -10,6 +10,7 @@ mod m20261127_000005_create_webhook_events;
 mod m20261201_000006_add_challenge_outcome;
 mod m20261201_000007_create_challenge_tallies;
 mod m20261201_000008_create_seen_questions;
+mod m20261201_000009_count_in_triggers;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_add_challenge_outcome::Migration),
             Box::new(m20261201_000007_create_challenge_tallies::Migration),
             Box::new(m20261201_000008_create_seen_questions::Migration),
+            Box::new(m20261201_000009_count_in_triggers::Migration),
         ]
     }
 }

@@ -12,7 +12,9 @@ use poem_openapi::{
 use super::{
     AppState, Tag,
     documented::{ApiResult, flags::*},
+    history_cache::PageKey,
     page_size::PageSize,
+    rendered::RenderedJson,
     security::ClerkAuth,
     text::Text,
 };
@@ -403,20 +405,31 @@ impl ChallengesApi {
         difficulty: Query<Option<Difficulty>>,
         /// Only unanswered challenges, or only those answered correctly or wrongly.
         outcome: Query<Option<Outcome>>,
-    ) -> ApiResult<Json<HistoryResponse>, { BAD_REQUEST | UNAUTHORIZED }> {
-        let filter = HistoryFilter {
-            before: before.0,
-            difficulty: difficulty.0.map(Into::into),
-            outcome: outcome.0.map(Into::into),
+    ) -> ApiResult<RenderedJson<HistoryResponse>, { BAD_REQUEST | UNAUTHORIZED }> {
+        let user_id = auth.0.id;
+        let key = PageKey {
+            version: state.challenges.history_version(&user_id),
+            filter: HistoryFilter {
+                before: before.0,
+                difficulty: difficulty.0.map(Into::into),
+                outcome: outcome.0.map(Into::into),
+            },
+            limit: limit.0.0,
+            user_id,
         };
+        if let Some(page) = state.history_pages.get(&key) {
+            return Ok(RenderedJson::from_body(page));
+        }
         let page = state
             .challenges
-            .history(&auth.0.id, filter, limit.0.0)
+            .history(&key.user_id, key.filter, key.limit)
             .await?;
-        Ok(Json(HistoryResponse {
+        let rendered = RenderedJson::render(&HistoryResponse {
             challenges: page.challenges.into_iter().map(Into::into).collect(),
             next_before: page.next_before,
-        }))
+        });
+        state.history_pages.insert(key, rendered.body().clone());
+        Ok(rendered)
     }
 
     /// Get one of my challenges

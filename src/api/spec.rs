@@ -3,7 +3,8 @@
 
 use std::{collections::HashMap, sync::LazyLock};
 
-use poem::{Endpoint, Response, endpoint::make_sync, web::Html};
+use bytes::Bytes;
+use poem::{Endpoint, Response, endpoint::make_sync};
 use serde_json::{Value, json};
 
 /// The spec as committed at `openapi/openapi.json`, served at `/openapi.json` and loaded by `/docs`.
@@ -88,11 +89,19 @@ pub fn spec_endpoint() -> impl Endpoint<Output = Response> + 'static {
 }
 
 /// `GET /docs`: Swagger UI over the normalised spec. poem-openapi's page embeds its own
-/// rendering of the spec, which is swapped for the published one.
-pub fn swagger_ui() -> impl Endpoint<Output = Html<String>> + 'static {
-    let service = super::service();
-    let page = service
-        .swagger_ui_html()
-        .replacen(&service.spec(), &spec_json(), 1);
-    make_sync(move |_| Html(page.clone()))
+/// rendering of the spec, which is swapped for the published one. Built on the first visit:
+/// the page carries 1.5 MB of script that most processes never serve.
+pub fn swagger_ui() -> impl Endpoint<Output = Response> + 'static {
+    static PAGE: LazyLock<Bytes> = LazyLock::new(|| {
+        let service = super::service();
+        let page = service
+            .swagger_ui_html()
+            .replacen(&service.spec(), &spec_json(), 1);
+        Bytes::from(page)
+    });
+    make_sync(|_| {
+        Response::builder()
+            .content_type("text/html; charset=utf-8")
+            .body(PAGE.clone())
+    })
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::HistoryCache;
 use crate::{
     auth::{DevIssuer, TokenVerifier},
     service::{
@@ -19,6 +20,8 @@ pub struct AppState {
     pub challenges: ChallengeService,
     pub webhooks: WebhookService,
     pub health: HealthService,
+    /// Rendered history pages (see [`HistoryCache`]).
+    pub history_pages: HistoryCache,
     /// Present only when no Clerk key is configured.
     pub dev_issuer: Option<Arc<DevIssuer>>,
 }

@@ -80,7 +80,7 @@ pub struct Answer {
 }
 
 /// Whether a challenge has been answered, and how.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Outcome {
     Unanswered,
     Correct,
@@ -106,7 +106,7 @@ impl Outcome {
 }
 
 /// Which of a user's challenges a history page lists.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct HistoryFilter {
     /// Only ids lower than this (the previous page's cursor).
     pub before: Option<i64>,

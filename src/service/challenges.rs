@@ -1,6 +1,14 @@
 //! Generating, reading and answering challenges, and the progress they add up to.
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Instant,
+};
+
+use moka::sync::Cache;
 
 use sea_orm::TransactionTrait;
 use tracing::Instrument;
@@ -21,6 +29,10 @@ pub struct ChallengeService {
     db: Db,
     quotas: QuotaService,
     generator: Arc<dyn ChallengeGenerator>,
+    /// Each user's history version, renewed by every change this process makes to their
+    /// challenges, so caches of their history can tell an entry is out of date.
+    versions: Cache<String, u64>,
+    next_version: Arc<AtomicU64>,
 }
 
 /// One page of history and the cursor for the next, if any.
@@ -35,7 +47,25 @@ impl ChallengeService {
             db,
             quotas,
             generator,
+            versions: Cache::builder().max_capacity(100_000).build(),
+            next_version: Arc::default(),
         }
+    }
+
+    /// The version of the user's history as this process knows it. One it has forgotten is
+    /// replaced by a new one, so nothing cached under an older version is ever taken as current.
+    pub fn history_version(&self, user_id: &str) -> u64 {
+        self.versions
+            .get_with_by_ref(user_id, || self.fresh_version())
+    }
+
+    fn history_changed(&self, user_id: &str) {
+        self.versions
+            .insert(user_id.to_owned(), self.fresh_version());
+    }
+
+    fn fresh_version(&self) -> u64 {
+        self.next_version.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Spends a quota unit on a new challenge and stores it; on any failure nothing is stored
@@ -96,6 +126,7 @@ impl ChallengeService {
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
         txn.commit().await?;
         self.quotas.changed(user_id);
+        self.history_changed(user_id);
         Ok(challenge)
     }
 
@@ -114,6 +145,7 @@ impl ChallengeService {
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
         txn.commit().await?;
         self.quotas.changed(user_id);
+        self.history_changed(user_id);
         Ok(challenge)
     }
 
@@ -219,10 +251,10 @@ impl ChallengeService {
         if let Some(answer) = challenge.answer.clone() {
             return Ok((challenge, answer));
         }
-        let txn = self.db.writer.begin().await?;
         let answer =
-            store::answers::record_first(&txn, user_id, &challenge, selected, now()).await?;
-        txn.commit().await?;
+            store::answers::record_first(&self.db.writer, user_id, &challenge, selected, now())
+                .await?;
+        self.history_changed(user_id);
         Ok((challenge, answer))
     }
 

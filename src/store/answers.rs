@@ -1,18 +1,14 @@
 //! Answers: the first one a user gives to a challenge is kept.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    sea_query::{Expr, OnConflict},
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
 
-use super::entity::{answers, challenges};
-use crate::domain::{Answer, Challenge, Outcome};
+use super::entity::answers;
+use crate::domain::{Answer, Challenge};
 
-/// Records an answer unless the challenge already has one, with the challenge's outcome and the
-/// user's tally; returns the recorded answer. Run it in a transaction, so the writes commit
-/// together.
+/// Records an answer unless the challenge already has one; returns the recorded answer. One
+/// statement: the schema's trigger records the challenge's outcome and counts the answer in the
+/// user's tallies with it.
 pub async fn record_first<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
@@ -20,14 +16,17 @@ pub async fn record_first<C: ConnectionTrait>(
     selected: u8,
     at: DateTime<Utc>,
 ) -> Result<Answer, DbErr> {
-    let challenge_id = challenge.id;
-    let correct = selected == challenge.correct_answer_id;
+    let answer = Answer {
+        selected_answer_id: selected,
+        correct: selected == challenge.correct_answer_id,
+        answered_at: at,
+    };
     let row = answers::ActiveModel {
-        challenge_id: Set(challenge_id),
+        challenge_id: Set(challenge.id),
         user_id: Set(user_id.to_owned()),
-        selected_answer_id: Set(i32::from(selected)),
-        correct: Set(correct),
-        answered_at: Set(at),
+        selected_answer_id: Set(i32::from(answer.selected_answer_id)),
+        correct: Set(answer.correct),
+        answered_at: Set(answer.answered_at),
     };
     let inserted = answers::Entity::insert(row)
         .on_conflict(
@@ -38,26 +37,12 @@ pub async fn record_first<C: ConnectionTrait>(
         .exec_without_returning(db)
         .await?;
     if inserted == 1 {
-        let answer = Answer {
-            selected_answer_id: selected,
-            correct,
-            answered_at: at,
-        };
-        challenges::Entity::update_many()
-            .col_expr(
-                challenges::Column::Outcome,
-                Expr::val(Outcome::of(Some(&answer)).as_str()),
-            )
-            .filter(challenges::Column::Id.eq(challenge_id))
-            .exec(db)
-            .await?;
-        super::tallies::count_answer(db, user_id, challenge.difficulty, correct).await?;
         return Ok(answer);
     }
-    let recorded = answers::Entity::find_by_id(challenge_id)
+    let recorded = answers::Entity::find_by_id(challenge.id)
         .one(db)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("answer to challenge {challenge_id}")))?;
+        .ok_or_else(|| DbErr::RecordNotFound(format!("answer to challenge {}", challenge.id)))?;
     to_domain(recorded)
 }
 

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationDef, sea_query::OnConflict,
+    QueryOrder, QuerySelect, RelationDef,
+    sea_query::Expr,
 };
 
 use super::entity::{answers, challenges, seen_questions};
@@ -17,8 +18,8 @@ pub struct NewChallenge<'a> {
     pub created_at: DateTime<Utc>,
 }
 
-/// Stores a challenge, and counts it in the user's tallies and, from the bank, in the questions
-/// they have seen. Run it in a transaction.
+/// Stores a challenge. The schema's trigger counts it in the user's tallies and, from the bank,
+/// in the questions they have seen, in the same statement.
 pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result<Challenge, DbErr> {
     let generated = new.generated;
     let options =
@@ -40,10 +41,6 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result
         .exec(db)
         .await?
         .last_insert_id;
-    super::tallies::count_generated(db, new.user_id, new.difficulty).await?;
-    if let Some(key) = &generated.bank_key {
-        mark_seen(db, new.user_id, new.difficulty, key, id).await?;
-    }
     Ok(Challenge {
         id,
         difficulty: new.difficulty,
@@ -124,47 +121,28 @@ pub async fn recent_titles<C: ConnectionTrait>(
 }
 
 /// Bank keys the user has already been given at a difficulty, each once, most recently seen
-/// first: at most the bank's size, however long the history.
+/// first: at most the bank's size, however long the history, and in one row (SQLite and
+/// PostgreSQL both have `string_agg` with an `ORDER BY`), not one row per key.
 pub async fn seen_bank_keys<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
     difficulty: Difficulty,
 ) -> Result<Vec<String>, DbErr> {
     use seen_questions::Column as S;
-    seen_questions::Entity::find()
+    let keys: Option<Option<String>> = seen_questions::Entity::find()
         .select_only()
-        .column(S::BankKey)
+        .expr(Expr::cust(
+            r#"string_agg("bank_key", ' ' ORDER BY "last_challenge_id" DESC)"#,
+        ))
         .filter(S::UserId.eq(user_id))
         .filter(S::Difficulty.eq(difficulty.as_str()))
-        .order_by_desc(S::LastChallengeId)
         .into_tuple()
-        .all(db)
-        .await
-}
-
-async fn mark_seen<C: ConnectionTrait>(
-    db: &C,
-    user_id: &str,
-    difficulty: Difficulty,
-    key: &str,
-    challenge_id: i64,
-) -> Result<(), DbErr> {
-    use seen_questions::Column as S;
-    let seen = seen_questions::ActiveModel {
-        user_id: Set(user_id.to_owned()),
-        bank_key: Set(key.to_owned()),
-        difficulty: Set(difficulty.as_str().to_owned()),
-        last_challenge_id: Set(challenge_id),
-    };
-    seen_questions::Entity::insert(seen)
-        .on_conflict(
-            OnConflict::columns([S::UserId, S::BankKey])
-                .update_columns([S::Difficulty, S::LastChallengeId])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
+        .one(db)
         .await?;
-    Ok(())
+    Ok(keys
+        .flatten()
+        .map(|keys| keys.split(' ').map(str::to_owned).collect())
+        .unwrap_or_default())
 }
 
 fn answers_relation() -> RelationDef {

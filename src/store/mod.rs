@@ -51,15 +51,18 @@ pub async fn connect(url: &str) -> Result<Db, DbErr> {
                 .synchronous(sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
-                // 1 MiB of page cache per connection (SQLite's default is 2 MiB): the OS
+                // 512 KiB of page cache per connection (SQLite's default is 2 MiB): the OS
                 // caches the file anyway, and this keeps the process small.
-                .pragma("cache_size", "-1024")
+                .pragma("cache_size", "-512")
         });
         options
     };
     // The writer first: it creates the file and switches it to WAL before readers open it.
     let writer = Database::connect(sqlite(1)).await?;
-    let reader = Database::connect(sqlite(4)).await?;
+    // Readers run in parallel on threads of their own: more than the cores only cost memory.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let readers = u32::try_from(cores).unwrap_or(u32::MAX).clamp(2, 8);
+    let reader = Database::connect(sqlite(readers)).await?;
     Ok(Db { reader, writer })
 }
 

@@ -324,6 +324,57 @@ async fn history_filters_by_outcome_and_difficulty_and_pages_within_the_filter()
 }
 
 #[tokio::test]
+async fn a_history_page_just_read_shows_a_new_answer_and_a_new_challenge_at_once() {
+    let app = TestApp::spawn().await;
+    let token = app.token("user_fresh_page");
+    let first = json_body(app.generate(&token, "easy").await).await;
+    let before = json_body(app.get("/api/my-history?limit=5", &token).await).await;
+    assert!(before["challenges"][0]["answer"].is_null());
+
+    answer(&app, &token, &first, true).await;
+    let answered = json_body(app.get("/api/my-history?limit=5", &token).await).await;
+    assert_eq!(answered["challenges"][0]["answer"]["correct"], true);
+
+    let second = json_body(app.generate(&token, "easy").await).await;
+    let grown = json_body(app.get("/api/my-history?limit=5", &token).await).await;
+    assert_eq!(
+        ids(&grown),
+        vec![
+            second["id"].as_i64().expect("id"),
+            first["id"].as_i64().expect("id")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn another_process_sharing_the_database_shows_a_new_challenge_in_history_within_a_second() {
+    let writer = TestApp::spawn().await;
+    let reader = crate::helpers::TestEnv::new()
+        .set("DATABASE_URL", writer.database_url.clone())
+        .spawn()
+        .await;
+    let token = writer.token("user_two_processes");
+    let empty = json_body(reader.get("/api/my-history", &token).await).await;
+    assert!(ids(&empty).is_empty());
+    let id = json_body(writer.generate(&token, "hard").await).await["id"]
+        .as_i64()
+        .expect("id");
+    let started = std::time::Instant::now();
+    loop {
+        let page = json_body(reader.get("/api/my-history", &token).await).await;
+        if ids(&page) == vec![id] {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "still not shown after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
 async fn someone_elses_challenge_is_404() {
     let app = TestApp::spawn().await;
     let owner = app.token("user_owner");

@@ -1,0 +1,1 @@
+-- wrk: a plain GET, for the bare poem handler.
