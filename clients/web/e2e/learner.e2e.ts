@@ -4,49 +4,34 @@
 // reload, survive an expiring token, and the same screens at phone widths. Every screen is
 // checked with axe-core and photographed; no step may log a console error or a failed request.
 import type { Challenge, Difficulty } from '@challenger/sdk';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DESKTOP,
   NARROW_PHONE,
   PHONE,
+  e2eRun,
   expectAccessible,
   expectNoProblems,
   expectNoSidewaysScroll,
-  launchBrowser,
   openSession,
   screenshot,
   sessionToken,
   signIn,
   type Session,
 } from './support/browser';
-import { api, startAppServer, type AppServer } from './support/server';
+import { api } from './support/server';
 import { LETTERS, splitTitle } from '../src/lib/format';
 
 const USER = 'user_e2e_learner';
 
-let server: AppServer;
-let browser: Browser;
-let desktop: Session;
+const run = e2eRun({ DAILY_QUOTA: '5' });
+/** The desktop session's page (set once the run has started). */
 let page: Page;
 /** The challenges generated so far, by difficulty (read back through the API). */
 const generated: Partial<Record<Difficulty, Challenge>> = {};
 
-beforeAll(async () => {
-  server = await startAppServer({ DAILY_QUOTA: '5' });
-  browser = await launchBrowser();
-  desktop = await openSession(browser, server, DESKTOP);
-  page = desktop.page;
-});
-
-afterEach(() => expectNoProblems(desktop));
-
-afterAll(async () => {
-  // Unset when beforeAll failed half-way.
-  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
-  await browser?.close();
-  await server?.stop();
-  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+beforeAll(() => {
+  page = run.session.page;
 });
 
 function nav(name: string) {
@@ -68,7 +53,7 @@ async function generate(difficulty: Difficulty): Promise<Challenge> {
   await button.click();
   await page.waitForURL(/\/challenges\/\d+$/);
   const id = Number(/\/challenges\/(\d+)/.exec(page.url())?.[1]);
-  const challenge = await api<Challenge>(server, `/api/challenges/${id}`, await sessionToken(page));
+  const challenge = await api<Challenge>(run.server, `/api/challenges/${id}`, await sessionToken(page));
   expect(challenge.difficulty).toBe(difficulty);
   await page.getByRole('heading', { level: 1 }).waitFor();
   generated[difficulty] = challenge;
@@ -245,7 +230,7 @@ describe('a learner on a desktop browser', () => {
   });
 
   it('renews a development token that is about to expire, without a failed request', async () => {
-    const { token: shortLived } = await api<{ token: string }>(server, '/api/dev/token', '', {
+    const { token: shortLived } = await api<{ token: string }>(run.server, '/api/dev/token', '', {
       method: 'POST',
       body: JSON.stringify({ user_id: USER, ttl_secs: 20 }),
     });
@@ -270,7 +255,7 @@ describe('the same learner on phones', () => {
   let phone: Session;
 
   beforeAll(async () => {
-    phone = await openSession(browser, server, PHONE);
+    phone = await openSession(run.browser, run.server, PHONE);
   });
   afterEach(() => expectNoProblems(phone));
 

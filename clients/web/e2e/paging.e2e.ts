@@ -1,19 +1,13 @@
 // History pages: ten at a time, "Load more" fetches the next page with the cursor the server
 // gave (challenges generated through the API beforehand, to have more than a page).
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoProblems, launchBrowser, openSession, signIn, type Session } from './support/browser';
-import { api, startAppServer, type AppServer } from './support/server';
+import { describe, expect, it } from 'vitest';
+import { e2eRun, signIn } from './support/browser';
+import { api } from './support/server';
 
 const USER = 'user_e2e_paging';
 const COUNT = 12;
 
-let server: AppServer;
-let browser: Browser;
-let session: Session;
-
-beforeAll(async () => {
-  server = await startAppServer({ DAILY_QUOTA: String(COUNT) });
+const run = e2eRun({ DAILY_QUOTA: String(COUNT) }, async (server) => {
   const { token } = await api<{ token: string }>(server, '/api/dev/token', '', {
     method: 'POST',
     body: JSON.stringify({ user_id: USER }),
@@ -21,23 +15,11 @@ beforeAll(async () => {
   for (let i = 0; i < COUNT; i++) {
     await api(server, '/api/generate-challenge', token, { method: 'POST', body: JSON.stringify({ difficulty: 'easy' }) });
   }
-  browser = await launchBrowser();
-  session = await openSession(browser, server, DESKTOP);
-});
-
-afterEach(() => expectNoProblems(session));
-
-afterAll(async () => {
-  // Unset when beforeAll failed half-way.
-  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
-  await browser?.close();
-  await server?.stop();
-  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 describe('a long history', () => {
   it('shows ten, then the rest after "Load more"', async () => {
-    const { page } = session;
+    const { page } = run.session;
     await page.goto('/history');
     await signIn(page, USER);
     expect(new URL(page.url()).pathname).toBe('/history');

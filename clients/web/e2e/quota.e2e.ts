@@ -1,45 +1,21 @@
 // The quota runs out (DAILY_QUOTA=2): Generate is disabled and the refill time is shown, and
 // the app never sends a request that would be refused.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  DESKTOP,
   NARROW_PHONE,
   PHONE,
+  e2eRun,
   expectAccessible,
-  expectNoProblems,
   expectNoSidewaysScroll,
-  launchBrowser,
-  openSession,
   screenshot,
   signIn,
-  type Session,
 } from './support/browser';
-import { startAppServer, type AppServer } from './support/server';
 
-let server: AppServer;
-let browser: Browser;
-let session: Session;
-
-beforeAll(async () => {
-  server = await startAppServer({ DAILY_QUOTA: '2' });
-  browser = await launchBrowser();
-  session = await openSession(browser, server, DESKTOP);
-});
-
-afterEach(() => expectNoProblems(session));
-
-afterAll(async () => {
-  // Unset when beforeAll failed half-way.
-  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
-  await browser?.close();
-  await server?.stop();
-  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
-});
+const run = e2eRun({ DAILY_QUOTA: '2' });
 
 describe('a learner who used up the daily quota', () => {
   it('generates twice, watching the quota go down', async () => {
-    const { page } = session;
+    const { page } = run.session;
     await page.goto('/');
     await signIn(page, 'user_e2e_quota');
     for (const left of [1, 0]) {
@@ -54,7 +30,7 @@ describe('a learner who used up the daily quota', () => {
   });
 
   it('cannot press Generate, and reads when the quota refills', async () => {
-    const { page } = session;
+    const { page } = run.session;
     const button = page.getByRole('button', { name: 'Generate challenge' });
     expect(await button.isDisabled()).toBe(true);
     const note = page.getByRole('status').filter({ hasText: 'You have used all 2 of today’s challenges' });
@@ -69,7 +45,7 @@ describe('a learner who used up the daily quota', () => {
   });
 
   it('stays spent after a reload, and fits a phone', async () => {
-    const { page } = session;
+    const { page } = run.session;
     await page.reload();
     await page.getByText('0 of 2 challenges left today').waitFor();
     expect(await page.getByRole('button', { name: 'Generate challenge' }).isDisabled()).toBe(true);

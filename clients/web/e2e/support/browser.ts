@@ -4,8 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
-import type { AppServer } from './server';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startAppServer, type AppServer } from './server';
 
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
@@ -30,6 +30,37 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+/** What one test file runs against: its server, one browser, and a desktop session. */
+export interface E2eRun {
+  server: AppServer;
+  browser: Browser;
+  session: Session;
+}
+
+/**
+ * Registers the hooks of one test file: a server started with `env` (and `seed`ed through its
+ * API), one browser with a desktop session, every step checked for problems, both stopped at
+ * the end. The fields are set once `beforeAll` has run.
+ */
+export function e2eRun(env: Record<string, string>, seed?: (server: AppServer) => Promise<void>): E2eRun {
+  const run = {} as E2eRun;
+  beforeAll(async () => {
+    run.server = await startAppServer(env);
+    await seed?.(run.server);
+    run.browser = await launchBrowser();
+    run.session = await openSession(run.browser, run.server, DESKTOP);
+  });
+  afterEach(() => expectNoProblems(run.session));
+  afterAll(async () => {
+    // Unset when beforeAll failed half-way.
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition */
+    await run.browser?.close();
+    await run.server?.stop();
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+  });
+  return run;
 }
 
 export interface Session {
