@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationDef,
-    sea_query::Expr,
+    QueryOrder, QuerySelect, RelationDef, sea_query::Expr,
 };
 
 use super::entity::{answers, challenges, seen_questions};

@@ -4,7 +4,10 @@ use std::{process::Command, time::Duration};
 
 use serde_json::json;
 
-use crate::helpers::{FakeLlm, LlmReply, TestApp, TestEnv, json_body};
+use crate::{
+    helpers::{FakeLlm, LlmReply, TestApp, TestEnv, json_body},
+    process::ServerProcess,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_challenger");
 
@@ -221,6 +224,46 @@ async fn data_survives_a_restart() {
         json_body(app.get("/api/quota", &token).await).await["quota_remaining"],
         49
     );
+}
+
+#[tokio::test]
+async fn a_challenge_answered_before_a_kill_9_is_there_after_the_restart() {
+    let server = ServerProcess::start(&[], None);
+    let token = server.dev_token("user_killed").await;
+    let client = &server.client;
+    let challenge: serde_json::Value = client
+        .post(server.url("/api/generate-challenge"))
+        .bearer_auth(&token)
+        .json(&json!({"difficulty": "hard"}))
+        .send()
+        .await
+        .expect("generate")
+        .json()
+        .await
+        .expect("json");
+    let id = challenge["id"].as_i64().expect("id");
+    let answered = client
+        .post(server.url(&format!("/api/challenges/{id}/answer")))
+        .bearer_auth(&token)
+        .json(&json!({"answer_id": 0}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(answered.status(), 200);
+
+    let restarted = ServerProcess::start_in(server.kill_hard(), &[], None);
+    let read: serde_json::Value = restarted
+        .client
+        .get(restarted.url(&format!("/api/challenges/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("read")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(read["title"], challenge["title"]);
+    assert_eq!(read["answer"]["selected_answer_id"], 0);
 }
 
 #[tokio::test]

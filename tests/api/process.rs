@@ -17,14 +17,18 @@ pub struct ServerProcess {
     pub address: String,
     pub client: reqwest::Client,
     log: Arc<Mutex<String>>,
-    _dir: tempfile::TempDir,
+    dir: Option<tempfile::TempDir>,
 }
 
 impl ServerProcess {
     /// Starts the server on a free port with the development issuer, SQLite and `env`;
     /// `prlimit` (`"1024:1024"`) sets its descriptor limits.
     pub fn start(env: &[(&str, &str)], prlimit: Option<&str>) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(tempfile::tempdir().expect("temp dir"), env, prlimit)
+    }
+
+    /// Starts the server in `dir`, with the database and key a previous one left there.
+    pub fn start_in(dir: tempfile::TempDir, env: &[(&str, &str)], prlimit: Option<&str>) -> Self {
         let mut command = match prlimit {
             Some(limits) => {
                 let mut command = Command::new("prlimit");
@@ -73,7 +77,7 @@ impl ServerProcess {
             address: format!("http://{address}"),
             client: reqwest::Client::new(),
             log,
-            _dir: dir,
+            dir: Some(dir),
         }
     }
 
@@ -151,6 +155,15 @@ impl ServerProcess {
         assert_eq!(response.status(), 200, "{}", self.log());
         let body: Value = response.json().await.expect("json");
         body["token"].as_str().expect("token").to_owned()
+    }
+}
+
+impl ServerProcess {
+    /// Kills the server with SIGKILL (no chance to clean up); returns its folder.
+    pub fn kill_hard(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.dir.take().expect("the folder")
     }
 }
 
