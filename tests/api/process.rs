@@ -96,6 +96,19 @@ impl ServerProcess {
         self.log.lock().expect("log").clone()
     }
 
+    /// Whether the log shows `text` within `within` (it is read from a pipe, so a line the
+    /// server wrote just before answering may arrive just after the answer).
+    pub async fn log_shows(&self, text: &str, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        while !self.log().contains(text) {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        true
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
