@@ -105,6 +105,9 @@ impl Outcome {
     }
 }
 
+/// The built-in bank keys a user has been given at a difficulty, newest first; cheap to clone.
+pub type SeenKeys = std::sync::Arc<[std::sync::Arc<str>]>;
+
 /// Which of a user's challenges a history page lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct HistoryFilter {

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use rand::seq::SliceRandom;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::{ChallengeGenerator, GenerationRequest, History, Seen};
@@ -29,9 +30,15 @@ struct Question {
 }
 
 pub struct BuiltinGenerator {
-    easy: Vec<Question>,
-    medium: Vec<Question>,
-    hard: Vec<Question>,
+    easy: Shelf,
+    medium: Shelf,
+    hard: Shelf,
+}
+
+/// The questions of one difficulty, and where each key stands among them.
+struct Shelf {
+    questions: Vec<Question>,
+    by_key: FxHashMap<String, usize>,
 }
 
 impl BuiltinGenerator {
@@ -44,7 +51,7 @@ impl BuiltinGenerator {
         })
     }
 
-    fn questions(&self, difficulty: Difficulty) -> &[Question] {
+    fn shelf(&self, difficulty: Difficulty) -> &Shelf {
         match difficulty {
             Difficulty::Easy => &self.easy,
             Difficulty::Medium => &self.medium,
@@ -52,37 +59,53 @@ impl BuiltinGenerator {
         }
     }
 
-    /// Picks a question: the best topic match, unseen if possible, else the one seen longest ago.
-    fn pick(&self, request: &GenerationRequest) -> Option<&GeneratedChallenge> {
-        let questions = self.questions(request.difficulty);
-        let topic_words = request.topic.as_deref().map(words).unwrap_or_default();
-        let score = |q: &Question| {
-            topic_words
-                .iter()
-                .filter(|w| q.tag_words.contains(*w))
-                .count()
-        };
-        let best = questions.iter().map(score).max().unwrap_or(0);
-        let candidates: Vec<&Question> = questions.iter().filter(|q| score(q) == best).collect();
+    #[cfg(test)]
+    fn questions(&self, difficulty: Difficulty) -> &[Question] {
+        &self.shelf(difficulty).questions
+    }
 
-        let seen_keys: &[String] = match &request.seen {
+    /// Picks a question: the best topic match, unseen if possible, else the one seen longest ago.
+    /// Linear in the bank's size, whatever the user has seen.
+    fn pick(&self, request: &GenerationRequest) -> Option<&GeneratedChallenge> {
+        let shelf = self.shelf(request.difficulty);
+        let topic_words = request.topic.as_deref().map(words).unwrap_or_default();
+        let scores: Vec<usize> = shelf
+            .questions
+            .iter()
+            .map(|q| {
+                topic_words
+                    .iter()
+                    .filter(|w| q.tag_words.contains(*w))
+                    .count()
+            })
+            .collect();
+        let best = scores.iter().copied().max()?;
+        let is_candidate = |index: usize| scores[index] == best;
+
+        let seen_keys: &[std::sync::Arc<str>] = match &request.seen {
             Seen::BankKeys(keys) => keys,
             Seen::RecentTitles(_) => &[],
         };
-        let seen: HashSet<&str> = seen_keys.iter().map(String::as_str).collect();
-        let unseen: Vec<&Question> = candidates
+        let seen_indexes: Vec<usize> = seen_keys
             .iter()
-            .copied()
-            .filter(|q| !seen.contains(key(q)))
+            .filter_map(|key| shelf.by_key.get(&**key).copied())
             .collect();
-        if let Some(question) = unseen.choose(&mut rand::thread_rng()) {
-            return Some(&question.challenge);
+        let mut seen = vec![false; shelf.questions.len()];
+        for &index in &seen_indexes {
+            seen[index] = true;
         }
-        let last_seen = |q: &Question| seen_keys.iter().position(|k| k == key(q));
-        candidates
-            .into_iter()
-            .max_by_key(|q| last_seen(q))
-            .map(|q| &q.challenge)
+        let unseen: Vec<usize> = (0..shelf.questions.len())
+            .filter(|&index| is_candidate(index) && !seen[index])
+            .collect();
+        let index = match unseen.choose(&mut rand::thread_rng()) {
+            Some(&index) => index,
+            // All seen: the keys come newest first, so the last candidate among them.
+            None => *seen_indexes
+                .iter()
+                .rev()
+                .find(|&&index| is_candidate(index))?,
+        };
+        Some(&shelf.questions[index].challenge)
     }
 }
 
@@ -111,9 +134,9 @@ fn key(question: &Question) -> &str {
     question.challenge.bank_key.as_deref().unwrap_or_default()
 }
 
-fn load(json: &str) -> anyhow::Result<Vec<Question>> {
+fn load(json: &str) -> anyhow::Result<Shelf> {
     let entries: Vec<BankEntry> = serde_json::from_str(json)?;
-    entries
+    let questions = entries
         .into_iter()
         .map(|entry| {
             let tag_words = entry.tags.iter().flat_map(|tag| words(tag)).collect();
@@ -131,7 +154,13 @@ fn load(json: &str) -> anyhow::Result<Vec<Question>> {
                 challenge,
             })
         })
-        .collect()
+        .collect::<anyhow::Result<Vec<Question>>>()?;
+    let by_key = questions
+        .iter()
+        .enumerate()
+        .map(|(index, question)| (key(question).to_owned(), index))
+        .collect();
+    Ok(Shelf { questions, by_key })
 }
 
 /// Lower-case words with a plural `s` dropped, so "Hash maps" matches the tag `hash-map`.
@@ -160,7 +189,7 @@ mod tests {
         GenerationRequest {
             difficulty,
             topic: topic.map(str::to_owned),
-            seen: Seen::BankKeys(seen),
+            seen: Seen::BankKeys(seen.iter().map(|key| key.as_str().into()).collect()),
         }
     }
 

@@ -6,7 +6,7 @@ mod openai;
 pub use builtin::BuiltinGenerator;
 pub use openai::OpenAiGenerator;
 
-use crate::domain::{Difficulty, Error, GeneratedChallenge};
+use crate::domain::{Difficulty, Error, GeneratedChallenge, SeenKeys};
 
 /// How many of the user's latest titles a generator is shown, to steer away from repeats.
 pub const RECENT_TITLES: u64 = 20;
@@ -24,8 +24,9 @@ pub struct GenerationRequest {
 pub enum Seen {
     /// Titles of the user's latest challenges at this difficulty, newest first.
     RecentTitles(Vec<String>),
-    /// Built-in bank keys the user has been given at this difficulty, newest first.
-    BankKeys(Vec<String>),
+    /// Built-in bank keys the user has been given at this difficulty, newest first (shared:
+    /// the service keeps the list between generations).
+    BankKeys(SeenKeys),
 }
 
 /// Which of [`Seen`] a generator reads, so the service fetches only that.

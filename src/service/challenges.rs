@@ -5,7 +5,7 @@ use std::{
         Arc,
         atomic::{AtomicU64, Ordering},
     },
-    time::Instant,
+    time::{Duration, Instant},
 };
 
 use moka::sync::Cache;
@@ -17,12 +17,16 @@ use super::quotas::{QuotaService, Reservation};
 use crate::{
     domain::{
         Answer, Challenge, Difficulty, Error, GeneratedChallenge, HistoryFilter, MAX_PAGE_SIZE,
-        Stats, now,
+        SeenKeys, Stats, now,
     },
     generator::{ChallengeGenerator, GenerationRequest, History, RECENT_TITLES, Seen},
     store::{self, Db, challenges::NewChallenge},
     telemetry::metrics,
 };
+
+/// Bank keys remembered at most, over all users (a few tens of bytes each).
+const SEEN_CACHE_KEYS: u64 = 20_000;
+const SEEN_TTL: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 pub struct ChallengeService {
@@ -33,6 +37,10 @@ pub struct ChallengeService {
     /// challenges, so caches of their history can tell an entry is out of date.
     versions: Cache<String, u64>,
     next_version: Arc<AtomicU64>,
+    /// The bank keys each user has been given, per difficulty, as of this process's last read
+    /// or generation: a generation then reads nothing before its transaction. Another
+    /// process's generations show once an entry expires (at worst, a repeat a little early).
+    seen: Cache<(String, Difficulty), SeenKeys>,
 }
 
 /// One page of history and the cursor for the next, if any.
@@ -49,6 +57,11 @@ impl ChallengeService {
             generator,
             versions: Cache::builder().max_capacity(100_000).build(),
             next_version: Arc::default(),
+            seen: Cache::builder()
+                .max_capacity(SEEN_CACHE_KEYS)
+                .weigher(|_, keys: &SeenKeys| u32::try_from(keys.len()).unwrap_or(u32::MAX).max(1))
+                .time_to_live(SEEN_TTL)
+                .build(),
         }
     }
 
@@ -127,7 +140,21 @@ impl ChallengeService {
         txn.commit().await?;
         self.quotas.changed(user_id);
         self.history_changed(user_id);
+        self.seen_now(user_id, &request, &generated);
         Ok(challenge)
+    }
+
+    /// Puts a question just given first in the user's remembered list, if there is one.
+    fn seen_now(&self, user_id: &str, request: &GenerationRequest, generated: &GeneratedChallenge) {
+        let (Some(given), Seen::BankKeys(before)) = (&generated.bank_key, &request.seen) else {
+            return;
+        };
+        let given: Arc<str> = given.as_str().into();
+        let after: SeenKeys = std::iter::once(given.clone())
+            .chain(before.iter().filter(|key| **key != given).cloned())
+            .collect();
+        self.seen
+            .insert((user_id.to_owned(), request.difficulty), after);
     }
 
     /// A generator that waits on an upstream, for a unit already reserved.
@@ -162,9 +189,19 @@ impl ChallengeService {
                 store::challenges::recent_titles(reader, user_id, difficulty, RECENT_TITLES)
                     .await?,
             ),
-            History::BankKeys => Seen::BankKeys(
-                store::challenges::seen_bank_keys(reader, user_id, difficulty).await?,
-            ),
+            History::BankKeys => {
+                let key = (user_id.to_owned(), difficulty);
+                let keys = match self.seen.get(&key) {
+                    Some(keys) => keys,
+                    None => {
+                        let keys =
+                            store::challenges::seen_bank_keys(reader, user_id, difficulty).await?;
+                        self.seen.insert(key, keys.clone());
+                        keys
+                    }
+                };
+                Seen::BankKeys(keys)
+            }
         };
         Ok(GenerationRequest {
             difficulty,

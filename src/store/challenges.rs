@@ -7,7 +7,7 @@ use sea_orm::{
 };
 
 use super::entity::{answers, challenges, seen_questions};
-use crate::domain::{Challenge, Difficulty, GeneratedChallenge, HistoryFilter, Outcome};
+use crate::domain::{Challenge, Difficulty, GeneratedChallenge, HistoryFilter, Outcome, SeenKeys};
 
 pub struct NewChallenge<'a> {
     pub user_id: &'a str,
@@ -126,7 +126,7 @@ pub async fn seen_bank_keys<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
     difficulty: Difficulty,
-) -> Result<Vec<String>, DbErr> {
+) -> Result<SeenKeys, DbErr> {
     use seen_questions::Column as S;
     let keys: Option<Option<String>> = seen_questions::Entity::find()
         .select_only()
@@ -140,7 +140,7 @@ pub async fn seen_bank_keys<C: ConnectionTrait>(
         .await?;
     Ok(keys
         .flatten()
-        .map(|keys| keys.split(' ').map(str::to_owned).collect())
+        .map(|keys| keys.split(' ').map(Into::into).collect())
         .unwrap_or_default())
 }
 
