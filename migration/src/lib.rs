@@ -11,6 +11,7 @@ mod m20261201_000006_add_challenge_outcome;
 mod m20261201_000007_create_challenge_tallies;
 mod m20261201_000008_create_seen_questions;
 mod m20261201_000009_count_in_triggers;
+mod m20261201_000010_drop_seen_questions_index;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_create_challenge_tallies::Migration),
             Box::new(m20261201_000008_create_seen_questions::Migration),
             Box::new(m20261201_000009_count_in_triggers::Migration),
+            Box::new(m20261201_000010_drop_seen_questions_index::Migration),
         ]
     }
 }

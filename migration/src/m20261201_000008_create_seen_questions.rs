@@ -1,6 +1,5 @@
 //! The built-in bank's questions each user has been given, one row per question, so picking the
-//! next unseen one reads at most the bank's size, never the user's history. The primary key
-//! (user, key) finds a user's rows; no other index, as every generation writes one.
+//! next unseen one reads at most the bank's size, never the user's history.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -32,6 +31,17 @@ impl MigrationTrait for Migration {
                             .to(Users::Table, Users::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_seen_questions_user_difficulty")
+                    .table(SeenQuestions::Table)
+                    .col(SeenQuestions::UserId)
+                    .col(SeenQuestions::Difficulty)
+                    .col(SeenQuestions::LastChallengeId)
                     .to_owned(),
             )
             .await?;
