@@ -8,8 +8,8 @@ use tokio::net::TcpListener;
 
 use crate::{
     api::{
-        self, AppState, BodyLimit, HistoryCache, MetricsEndpoint, RequestLog, SessionCookie,
-        allow_header, json_error, same_origin,
+        self, AppState, BodyLimit, HistoryCache, MetricsEndpoint, RequestLog, Services,
+        SessionCookie, allow_header, json_error, same_origin,
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
@@ -82,7 +82,7 @@ impl App {
             config.generation_timeout * 2,
         );
         let users = UserService::new(db.clone(), quotas.clone());
-        let state = AppState {
+        let state = AppState::new(Services {
             verifier: Arc::new(TokenVerifier::new(keys, &config.auth)),
             challenges: ChallengeService::new(db.clone(), quotas.clone(), generator),
             webhooks: WebhookService::new(
@@ -95,7 +95,7 @@ impl App {
             users,
             quotas,
             dev_issuer,
-        };
+        });
         Ok(Self { state, jwks })
     }
 

@@ -30,7 +30,7 @@ pub use middleware::{BodyLimit, RequestLog, same_origin};
 pub use routes::allow_header;
 pub use security::SessionCookie;
 pub use spec::{spec_endpoint, spec_json, swagger_ui};
-pub use state::AppState;
+pub use state::{AppState, Services};
 pub use web_app::WebApp;
 
 pub const API_VERSION: &str = env!("CARGO_PKG_VERSION");

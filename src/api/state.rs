@@ -1,6 +1,6 @@
 //! What every request handler can reach: the services, and the token verifier.
 
-use std::sync::Arc;
+use std::{ops::Deref, sync::Arc};
 
 use super::HistoryCache;
 use crate::{
@@ -11,9 +11,26 @@ use crate::{
     },
 };
 
-/// Shared by every request (cheap to clone: each part is a handle).
+/// Shared by every request. poem's `data` middleware clones it into each request, so a clone
+/// is one reference count, not one per service handle.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+pub struct Services {
     pub verifier: Arc<TokenVerifier>,
     pub users: UserService,
     pub quotas: QuotaService,
