@@ -1,6 +1,6 @@
 //! The offline generator: a bank of original questions compiled into the binary.
 
-use std::collections::HashSet;
+use std::{collections::HashSet, sync::Arc};
 
 use rand::seq::SliceRandom;
 use rustc_hash::FxHashMap;
@@ -82,7 +82,7 @@ impl BuiltinGenerator {
         let best = scores.iter().copied().max()?;
         let is_candidate = |index: usize| scores[index] == best;
 
-        let seen_keys: &[std::sync::Arc<str>] = match &request.seen {
+        let seen_keys: &[Arc<str>] = match &request.seen {
             Seen::BankKeys(keys) => keys,
             Seen::RecentTitles(_) => &[],
         };

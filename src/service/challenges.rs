@@ -138,23 +138,8 @@ impl ChallengeService {
         let generated = self.call_generator(&request).await?;
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
         txn.commit().await?;
-        self.quotas.changed(user_id);
-        self.history_changed(user_id);
-        self.seen_now(user_id, &request, &generated);
+        self.committed(user_id, &request, &generated);
         Ok(challenge)
-    }
-
-    /// Puts a question just given first in the user's remembered list, if there is one.
-    fn seen_now(&self, user_id: &str, request: &GenerationRequest, generated: &GeneratedChallenge) {
-        let (Some(given), Seen::BankKeys(before)) = (&generated.bank_key, &request.seen) else {
-            return;
-        };
-        let given: Arc<str> = given.as_str().into();
-        let after: SeenKeys = std::iter::once(given.clone())
-            .chain(before.iter().filter(|key| **key != given).cloned())
-            .collect();
-        self.seen
-            .insert((user_id.to_owned(), request.difficulty), after);
     }
 
     /// A generator that waits on an upstream, for a unit already reserved.
@@ -171,9 +156,29 @@ impl ChallengeService {
         self.quotas.settle(&txn, reservation).await?;
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
         txn.commit().await?;
+        self.committed(user_id, &request, &generated);
+        Ok(challenge)
+    }
+
+    /// Once a new challenge commits, this process's caches catch up: the user's quota and
+    /// history are out of date, and a bank question just given goes first in their seen list.
+    fn committed(
+        &self,
+        user_id: &str,
+        request: &GenerationRequest,
+        generated: &GeneratedChallenge,
+    ) {
         self.quotas.changed(user_id);
         self.history_changed(user_id);
-        Ok(challenge)
+        let (Some(given), Seen::BankKeys(before)) = (&generated.bank_key, &request.seen) else {
+            return;
+        };
+        let given: Arc<str> = given.as_str().into();
+        let after: SeenKeys = std::iter::once(given.clone())
+            .chain(before.iter().filter(|key| **key != given).cloned())
+            .collect();
+        self.seen
+            .insert((user_id.to_owned(), request.difficulty), after);
     }
 
     /// What the generator is told: the request, and the part of the history it reads.
