@@ -18,6 +18,20 @@ async fn database_at(dir: &tempfile::TempDir, applied: u32, seed: &[&str]) -> St
     url
 }
 
+/// The user and quota rows every schema since the first has held, for `user_id`.
+fn learner_rows(user_id: &str, quota_remaining: u32, at: &str) -> [String; 2] {
+    [
+        format!(
+            "INSERT INTO users (id, email, username, first_name, last_name, created_at, \
+             updated_at) VALUES ('{user_id}', NULL, NULL, NULL, NULL, {at}, {at})"
+        ),
+        format!(
+            "INSERT INTO quotas (user_id, quota_remaining, last_reset_date) \
+             VALUES ('{user_id}', {quota_remaining}, {at})"
+        ),
+    ]
+}
+
 #[tokio::test]
 async fn answers_given_before_outcomes_were_kept_are_filterable_after_the_upgrade() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -29,18 +43,13 @@ async fn answers_given_before_outcomes_were_kept_are_filterable_after_the_upgrad
              'easy', NULL, 'Question {id}?', '[\"a\",\"b\",\"c\",\"d\"]', 0, 'Because.', NULL, {at})"
         )
     };
+    let [user, quota] = learner_rows("user_old", 47, at);
     let url = database_at(
         &dir,
         5,
         &[
-            &format!(
-                "INSERT INTO users (id, email, username, first_name, last_name, created_at, \
-                 updated_at) VALUES ('user_old', NULL, NULL, NULL, NULL, {at}, {at})"
-            ),
-            &format!(
-                "INSERT INTO quotas (user_id, quota_remaining, last_reset_date) \
-                 VALUES ('user_old', 47, {at})"
-            ),
+            &user,
+            &quota,
             &challenge(1),
             &challenge(2),
             &challenge(3),
@@ -81,18 +90,13 @@ async fn tallies_and_seen_questions_are_built_from_the_history_already_stored() 
              'Because.', '{key}', {at}, '{outcome}')"
         )
     };
+    let [user, quota] = learner_rows("user_tallied", 46, at);
     let url = database_at(
         &dir,
         6,
         &[
-            &format!(
-                "INSERT INTO users (id, email, username, first_name, last_name, created_at, \
-                 updated_at) VALUES ('user_tallied', NULL, NULL, NULL, NULL, {at}, {at})"
-            ),
-            &format!(
-                "INSERT INTO quotas (user_id, quota_remaining, last_reset_date) \
-                 VALUES ('user_tallied', 46, {at})"
-            ),
+            &user,
+            &quota,
             &challenge(1, "easy", "py-list-slice-step", "correct"),
             &challenge(2, "easy", "py-floor-division", "wrong"),
             &challenge(3, "easy", "py-list-slice-step", "unanswered"),
