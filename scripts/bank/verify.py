@@ -12,6 +12,10 @@ Fields read by the server (src/generator/builtin.rs):
                      users' seen questions are stored by key
   tags               [language or "general", topic words...]; the first tag is the language
   title              the question; code, if any, follows a blank line
+  language           the language the code is written in: the language the program runs
+                     in (RUNTIME_LANGUAGE), else the first tag when it is a language, else
+                     null
+  code               the title after its first blank line, or null when it has none
   options            exactly 4, distinct (ASCII case-insensitively)
   correct_answer_id  0-3
   explanation        why the right option is right and each tempting wrong one is wrong
@@ -103,6 +107,11 @@ LANGUAGES = {
     "general": "general",
 }
 RUNTIMES = ("python", "node", "typescript", "c", "rust", "java", "bash", "sqlite", "go")
+# The `language` a question's program gives it (SPEC.md's language names).
+RUNTIME_LANGUAGE = {
+    "python": "python", "node": "javascript", "typescript": "typescript", "c": "c",
+    "rust": "rust", "java": "java", "bash": "bash", "sqlite": "sql", "go": "go",
+}
 DEFAULT_FLAGS = {
     "c": ["-std=c17", "-O0"],
     "rust": ["--edition", "2021"],
@@ -128,6 +137,11 @@ MAX_TAG_SHARE = 0.08  # a topic tag on more than 8% of the bank is a catch-all
 MAX_TITLE, MAX_OPTION, MAX_EXPLANATION = 1000, 300, 3000
 COMPILE_TIMEOUT, RUN_TIMEOUT = 180, 15
 
+# An option named by its position: options are shuffled before they are shown (SPEC.md).
+POSITION_REFERENCES = (
+    re.compile(r"\b(?i:option|answer|choice)s?\s*(\([A-D]\)|[A-D]\b)"),
+    re.compile(r"\b(?i:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?i:option|answer|choice)s?\b"),
+)
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 WORD = re.compile(r"[A-Za-z0-9_]+")
 INLINE_CODE = re.compile(r"`([^`]+)`")
@@ -455,7 +469,7 @@ def structural_errors(bank: dict[str, list[dict]]) -> list[str]:
         for i, q in enumerate(questions):
             key = q.get("key") if isinstance(q.get("key"), str) else f"{difficulty}[{i}]"
             allowed = {
-                "key", "tags", "title", "options", "correct_answer_id", "explanation",
+                "key", "tags", "title", "language", "code", "options", "correct_answer_id", "explanation",
                 "concept", "runtime", "program", "outputs", "flags", "runs", "files",
                 "file", "unverifiable",
             }
@@ -494,6 +508,11 @@ def structural_errors(bank: dict[str, list[dict]]) -> list[str]:
                 title = ""
             elif len(title.strip()) > MAX_TITLE:
                 err(key, f"title longer than {MAX_TITLE} characters")
+            if q.get("language", "missing") != expected_language(q, language):
+                err(key, f"language must be {expected_language(q, language)!r}")
+            block = title.split("\n\n", 1)[1] if "\n\n" in title else None
+            if q.get("code", "missing") != block:
+                err(key, "code must be the title after its first blank line, or null")
             if title.strip() in seen_titles:
                 err(key, f"duplicate title (also {seen_titles[title.strip()]})")
             seen_titles[title.strip()] = key
@@ -518,6 +537,11 @@ def structural_errors(bank: dict[str, list[dict]]) -> list[str]:
                 err(key, "blank explanation")
             elif len(explanation.strip()) > MAX_EXPLANATION:
                 err(key, f"explanation longer than {MAX_EXPLANATION} characters")
+            for field in ("title", "explanation"):
+                text = q.get(field) if isinstance(q.get(field), str) else ""
+                for pattern in POSITION_REFERENCES:
+                    if match := pattern.search(text):
+                        err(key, f"{field} names an option by its position ({match.group(0)!r})")
 
             concept = q.get("concept")
             if not isinstance(concept, str) or not KEBAB.match(concept):
@@ -557,6 +581,12 @@ def structural_errors(bank: dict[str, list[dict]]) -> list[str]:
     if missing:
         errors.append(f"bank: original keys missing: {', '.join(missing)}")
     return errors
+
+
+def expected_language(q: dict, first_tag: str) -> str | None:
+    if q.get("runtime") in RUNTIME_LANGUAGE:
+        return RUNTIME_LANGUAGE[q["runtime"]]
+    return first_tag if first_tag in LANGUAGES and first_tag != "general" else None
 
 
 def program_errors(key: str, q: dict) -> list[str]:
