@@ -61,30 +61,26 @@ impl App {
             }
         };
 
-        let generator: Arc<dyn ChallengeGenerator> = match &config.generator {
-            GeneratorConfig::Builtin => Arc::new(BuiltinGenerator::new()?),
-            GeneratorConfig::OpenAi {
-                base_url,
-                api_key,
-                model,
-            } => Arc::new(OpenAiGenerator::new(
-                base_url,
-                api_key.clone(),
-                model.clone(),
-                config.generation_timeout,
-            )?),
+        let (generator, fallback): (Arc<dyn ChallengeGenerator>, _) = match &config.generator {
+            GeneratorConfig::Builtin => (Arc::new(BuiltinGenerator::new()?), None),
+            GeneratorConfig::OpenAi(openai) => {
+                let fallback: Option<Arc<dyn ChallengeGenerator>> = match openai.fallback_to_builtin
+                {
+                    true => Some(Arc::new(BuiltinGenerator::new()?)),
+                    false => None,
+                };
+                (
+                    Arc::new(OpenAiGenerator::new(openai, config.generation_timeout)?),
+                    fallback,
+                )
+            }
         };
 
-        // A generation makes at most two attempts of `generation_timeout` each.
-        let quotas = QuotaService::new(
-            db.clone(),
-            config.daily_quota,
-            config.generation_timeout * 2,
-        );
+        let quotas = QuotaService::new(db.clone(), config.daily_quota, config.longest_generation());
         let users = UserService::new(db.clone(), quotas.clone());
         let state = AppState::new(Services {
             verifier: Arc::new(TokenVerifier::new(keys, &config.auth)),
-            challenges: ChallengeService::new(db.clone(), quotas.clone(), generator),
+            challenges: ChallengeService::new(db.clone(), quotas.clone(), generator, fallback),
             webhooks: WebhookService::new(
                 db.clone(),
                 users.clone(),

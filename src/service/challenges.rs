@@ -33,6 +33,8 @@ pub struct ChallengeService {
     db: Db,
     quotas: QuotaService,
     generator: Arc<dyn ChallengeGenerator>,
+    /// Serves when `generator` fails after its attempts (`OPENAI_FALLBACK=builtin`).
+    fallback: Option<Arc<dyn ChallengeGenerator>>,
     /// Each user's history version, renewed by every change this process makes to their
     /// challenges, so caches of their history can tell an entry is out of date.
     versions: Cache<String, u64>,
@@ -50,11 +52,17 @@ pub struct HistoryPage {
 }
 
 impl ChallengeService {
-    pub fn new(db: Db, quotas: QuotaService, generator: Arc<dyn ChallengeGenerator>) -> Self {
+    pub fn new(
+        db: Db,
+        quotas: QuotaService,
+        generator: Arc<dyn ChallengeGenerator>,
+        fallback: Option<Arc<dyn ChallengeGenerator>>,
+    ) -> Self {
         Self {
             db,
             quotas,
             generator,
+            fallback,
             versions: Cache::builder().max_capacity(100_000).build(),
             next_version: Arc::default(),
             seen: Cache::builder()
@@ -132,10 +140,14 @@ impl ChallengeService {
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
-        let request = self.request(user_id, difficulty, topic).await?;
+        let request = self
+            .request(&*self.generator, user_id, difficulty, topic)
+            .await?;
         let txn = self.db.writer.begin().await?;
         self.quotas.take(&txn, user_id).await?;
-        let generated = self.call_generator(&request).await?;
+        let generated = self
+            .call_generator(&*self.generator, &request, "success")
+            .await?;
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
         txn.commit().await?;
         self.committed(user_id, &request, &generated);
@@ -150,8 +162,28 @@ impl ChallengeService {
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
         let user_id = reservation.user_id.as_str();
-        let request = self.request(user_id, difficulty, topic).await?;
-        let generated = self.call_generator(&request).await?;
+        let request = self
+            .request(&*self.generator, user_id, difficulty, topic.clone())
+            .await?;
+        let (request, generated) = match self
+            .call_generator(&*self.generator, &request, "success")
+            .await
+        {
+            Err(error @ (Error::GeneratorFailed(_) | Error::GeneratorTimedOut)) => {
+                let Some(fallback) = &self.fallback else {
+                    return Err(error);
+                };
+                tracing::warn!(error = %error, "the LLM path failed; serving a bank question instead");
+                let request = self
+                    .request(&**fallback, user_id, difficulty, topic)
+                    .await?;
+                let generated = self
+                    .call_generator(&**fallback, &request, "fallback")
+                    .await?;
+                (request, generated)
+            }
+            result => (request, result?),
+        };
         let txn = self.db.writer.begin().await?;
         self.quotas.settle(&txn, reservation).await?;
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
@@ -181,15 +213,16 @@ impl ChallengeService {
             .insert((user_id.to_owned(), request.difficulty), after);
     }
 
-    /// What the generator is told: the request, and the part of the history it reads.
+    /// What `generator` is told: the request, and the part of the history it reads.
     async fn request(
         &self,
+        generator: &dyn ChallengeGenerator,
         user_id: &str,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<GenerationRequest, Error> {
         let reader = &self.db.reader;
-        let seen = match self.generator.history() {
+        let seen = match generator.history() {
             History::RecentTitles => Seen::RecentTitles(
                 store::challenges::recent_titles(reader, user_id, difficulty, RECENT_TITLES)
                     .await?,
@@ -215,22 +248,26 @@ impl ChallengeService {
         })
     }
 
+    /// Calls `generator`, counting the call under `success_outcome` when it succeeds.
     async fn call_generator(
         &self,
+        generator: &dyn ChallengeGenerator,
         request: &GenerationRequest,
+        success_outcome: &'static str,
     ) -> Result<GeneratedChallenge, Error> {
         let started = Instant::now();
-        let generated = self
-            .generator
+        let generated = generator
             .generate(request)
             .instrument(tracing::info_span!("generator", otel.kind = "client"))
-            .await;
+            .await
+            // Whatever order the generator chose, each position holds the answer equally often.
+            .map(|generated| generated.shuffled(&mut rand::thread_rng()));
         let outcome = match &generated {
-            Ok(_) => "success",
+            Ok(_) => success_outcome,
             Err(Error::GeneratorTimedOut) => "timed_out",
             Err(_) => "failed",
         };
-        metrics::generation(self.generator.name(), outcome, started.elapsed());
+        metrics::generation(generator.name(), outcome, started.elapsed());
         generated
     }
 

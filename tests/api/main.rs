@@ -12,5 +12,6 @@ mod lifecycle;
 mod migrations;
 mod quota;
 mod telemetry;
+mod trust;
 mod web_app;
 pub mod webhooks;
