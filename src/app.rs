@@ -8,16 +8,16 @@ use tokio::net::TcpListener;
 
 use crate::{
     api::{
-        self, AppState, BodyLimit, HistoryCache, MetricsEndpoint, RequestLog, Services,
-        SessionCookie, allow_header, json_error, same_origin,
+        self, AppState, BodyLimit, MetricsEndpoint, RequestLog, Services, SessionCookie,
+        allow_header, json_error, same_origin,
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
     generator::{BuiltinGenerator, ChallengeGenerator, OpenAiGenerator},
     server::{self, ConnectionLimits},
     service::{
-        challenges::ChallengeService, health::HealthService, quotas::QuotaService,
-        users::UserService, webhooks::WebhookService,
+        caches::UserCaches, challenges::ChallengeService, health::HealthService,
+        quotas::QuotaService, users::UserService, webhooks::WebhookService,
     },
     store, telemetry,
 };
@@ -76,18 +76,30 @@ impl App {
             }
         };
 
-        let quotas = QuotaService::new(db.clone(), config.daily_quota, config.longest_generation());
-        let users = UserService::new(db.clone(), quotas.clone());
+        let caches = UserCaches::new();
+        let quotas = QuotaService::new(
+            db.clone(),
+            config.daily_quota,
+            config.longest_generation(),
+            caches.clone(),
+        );
+        let users = UserService::new(db.clone(), quotas.clone(), caches.clone());
         let state = AppState::new(Services {
             verifier: Arc::new(TokenVerifier::new(keys, &config.auth)),
-            challenges: ChallengeService::new(db.clone(), quotas.clone(), generator, fallback),
+            challenges: ChallengeService::new(
+                db.clone(),
+                quotas.clone(),
+                generator,
+                fallback,
+                caches.clone(),
+            ),
             webhooks: WebhookService::new(
                 db.clone(),
                 users.clone(),
+                caches,
                 config.webhook_secret.as_ref().map(|s| s.expose()),
             )?,
             health: HealthService::new(db),
-            history_pages: HistoryCache::default(),
             users,
             quotas,
             dev_issuer,

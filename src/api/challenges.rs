@@ -12,7 +12,6 @@ use poem_openapi::{
 use super::{
     AppState, Tag,
     documented::{ApiResult, flags::*},
-    history_cache::PageKey,
     page_size::PageSize,
     rendered::RenderedJson,
     security::ClerkAuth,
@@ -456,30 +455,22 @@ impl ChallengesApi {
         /// Only unanswered challenges, or only those answered correctly or wrongly.
         outcome: Query<Option<Outcome>>,
     ) -> ApiResult<RenderedJson<HistoryResponse>, { BAD_REQUEST | UNAUTHORIZED }> {
-        let user_id = auth.0.id;
-        let key = PageKey {
-            version: state.challenges.history_version(&user_id),
-            filter: HistoryFilter {
-                before: before.0,
-                difficulty: difficulty.0.map(Into::into),
-                outcome: outcome.0.map(Into::into),
-            },
-            limit: limit.0.0,
-            user_id,
+        let filter = HistoryFilter {
+            before: before.0,
+            difficulty: difficulty.0.map(Into::into),
+            outcome: outcome.0.map(Into::into),
         };
-        if let Some(page) = state.history_pages.get(&key) {
-            return Ok(RenderedJson::from_body(page));
-        }
-        let page = state
+        let body = state
             .challenges
-            .history(&key.user_id, key.filter, key.limit)
+            .history_rendered(&auth.0.id, filter, limit.0.0, |page| {
+                RenderedJson::render(&HistoryResponse {
+                    challenges: page.challenges.into_iter().map(Into::into).collect(),
+                    next_before: page.next_before,
+                })
+                .into_body()
+            })
             .await?;
-        let rendered = RenderedJson::render(&HistoryResponse {
-            challenges: page.challenges.into_iter().map(Into::into).collect(),
-            next_before: page.next_before,
-        });
-        state.history_pages.insert(key, rendered.body().clone());
-        Ok(rendered)
+        Ok(RenderedJson::from_body(body))
     }
 
     /// Get one of my challenges

@@ -7,7 +7,6 @@ mod dev;
 mod documented;
 mod error;
 mod health;
-mod history_cache;
 mod metrics;
 mod middleware;
 mod page_size;
@@ -24,7 +23,6 @@ mod webhooks;
 use poem_openapi::{OpenApiService, Tags};
 
 pub use error::json_error;
-pub use history_cache::HistoryCache;
 pub use metrics::MetricsEndpoint;
 pub use middleware::{BodyLimit, RequestLog, same_origin};
 pub use routes::allow_header;

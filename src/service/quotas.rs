@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use moka::sync::Cache;
 use sea_orm::TransactionTrait;
 
+use super::caches::{Committed, UserCaches};
 use crate::{
     domain::{Error, Quota, now},
     store::{self, Db, quotas::Window},
@@ -23,30 +23,22 @@ pub struct Reservation {
     pub created_at: DateTime<Utc>,
 }
 
-/// How long a read quota is served from memory. Frontends poll `GET /api/quota`; this
-/// process's own changes drop the entry at once, other processes' show within this delay.
-/// Spending never uses it: that is always one conditional statement in the database.
-const RECENT_QUOTA_TTL: Duration = Duration::from_secs(1);
-
 #[derive(Clone)]
 pub struct QuotaService {
     db: Db,
     daily_limit: u32,
     /// A reservation older than this was left by a dead process and is refunded.
     stale_after: Duration,
-    recent: Cache<String, Quota>,
+    caches: UserCaches,
 }
 
 impl QuotaService {
-    pub fn new(db: Db, daily_limit: u32, stale_after: Duration) -> Self {
+    pub fn new(db: Db, daily_limit: u32, stale_after: Duration, caches: UserCaches) -> Self {
         Self {
             db,
             daily_limit,
             stale_after,
-            recent: Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(RECENT_QUOTA_TTL)
-                .build(),
+            caches,
         }
     }
 
@@ -61,7 +53,7 @@ impl QuotaService {
     /// The user's quota now, refilled first if its window is over.
     pub async fn current(&self, user_id: &str) -> Result<Quota, Error> {
         let window = self.window(now());
-        if let Some(quota) = self.recent.get(user_id)
+        if let Some(quota) = self.caches.quota(user_id)
             && quota.last_reset > window.refill_before
         {
             return Ok(quota);
@@ -84,13 +76,8 @@ impl QuotaService {
             last_reset: row.last_reset_date,
             next_reset: row.last_reset_date + WINDOW,
         };
-        self.recent.insert(user_id.to_owned(), quota.clone());
+        self.caches.keep_quota(&quota);
         Ok(quota)
-    }
-
-    /// Forgets the remembered quota after a change to it commits.
-    pub fn changed(&self, user_id: &str) {
-        self.recent.invalidate(user_id);
     }
 
     /// Takes one unit and records the reservation, in one transaction.
@@ -100,7 +87,7 @@ impl QuotaService {
         self.take(&txn, user_id).await?;
         let id = store::quotas::insert_reservation(&txn, user_id, window.now).await?;
         txn.commit().await?;
-        self.changed(user_id);
+        self.caches.after_commit(user_id, Committed::Quota);
         Ok(Reservation {
             id,
             user_id: user_id.to_owned(),
@@ -109,7 +96,7 @@ impl QuotaService {
     }
 
     /// Takes one unit inside the caller's transaction, the one that stores what it pays for;
-    /// the caller calls [`Self::changed`] once it commits.
+    /// the caller reports the commit to [`UserCaches::after_commit`].
     pub async fn take<C: sea_orm::ConnectionTrait>(
         &self,
         txn: &C,
@@ -160,7 +147,8 @@ impl QuotaService {
                 .await?;
         }
         txn.commit().await?;
-        self.changed(&reservation.user_id);
+        self.caches
+            .after_commit(&reservation.user_id, Committed::Quota);
         Ok(())
     }
 

@@ -1,42 +1,33 @@
 //! Users: created on first sight (token) or by Clerk's webhooks, removed for good on deletion.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
-use moka::sync::Cache;
 use sea_orm::TransactionTrait;
 
-use super::quotas::QuotaService;
+use super::{caches::UserCaches, quotas::QuotaService};
 use crate::{
     domain::{Error, Profile, now},
     store::{self, Db, users::ProfileSource},
 };
 
-/// How long a process trusts that a user it has seen still exists. Deletions made by this
-/// process take effect at once; ones made by another process sharing the database within this.
-const ACTIVE_USER_TTL: Duration = Duration::from_secs(5);
-
 #[derive(Clone)]
 pub struct UserService {
     db: Db,
     quotas: QuotaService,
-    active: Cache<String, ()>,
+    caches: UserCaches,
 }
 
 impl UserService {
-    pub fn new(db: Db, quotas: QuotaService) -> Self {
-        let active = Cache::builder()
-            .max_capacity(100_000)
-            .time_to_live(ACTIVE_USER_TTL)
-            .build();
-        Self { db, quotas, active }
+    pub fn new(db: Db, quotas: QuotaService, caches: UserCaches) -> Self {
+        Self { db, quotas, caches }
     }
 
     /// Makes sure the token's user exists with a quota (a missed `user.created` webhook never
     /// locks anyone out), and refuses users deleted in Clerk. Writes only when something is
     /// missing or the token carries a newer email or username.
     pub async fn ensure_active(&self, profile: &Profile) -> Result<(), Error> {
-        if self.active.contains_key(&profile.id) {
+        // Deletions made by this process take effect at once; ones made by another process
+        // sharing the database once the entry expires.
+        if self.caches.is_active(&profile.id) {
             return Ok(());
         }
         let stored = store::users::find_with_quota(&self.db.reader, &profile.id).await?;
@@ -57,7 +48,7 @@ impl UserService {
             store::quotas::create_if_missing(&txn, &profile.id, self.quotas.window(now())).await?;
             txn.commit().await?;
         }
-        self.active.insert(profile.id.clone(), ());
+        self.caches.keep_active(&profile.id);
         Ok(())
     }
 
@@ -83,10 +74,5 @@ impl UserService {
     ) -> Result<(), Error> {
         store::users::delete(txn, user_id).await?;
         Ok(())
-    }
-
-    /// Drops this process's memory that the user exists (after their deletion commits).
-    pub fn forget(&self, user_id: &str) {
-        self.active.invalidate(user_id);
     }
 }
