@@ -6,6 +6,7 @@ mod process;
 
 mod auth;
 mod challenges;
+mod docs;
 mod generator;
 mod hardening;
 mod lifecycle;
