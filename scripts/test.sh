@@ -5,7 +5,9 @@
 # Debian's chromium), and schemathesis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/challenger-target}"
+# Cargo's own default, ./target, unless the caller chose another: the release binary that
+# `cargo run --release` built is the one the suite tests, not a second build elsewhere.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
