@@ -75,6 +75,18 @@ step "release build"
 cargo build --release --locked
 export CHALLENGER_BIN="$CARGO_TARGET_DIR/release/challenger"
 
+if command -v systemd-analyze >/dev/null; then
+  step "systemd unit: systemd-analyze verify deploy/challenger.service"
+  unit_dir="$(mktemp -d)"
+  # The unit runs the installed binary; verify checks that its ExecStart exists, so point it at
+  # this build. An unknown or misspelt setting is only a warning to systemd: fail on it here.
+  sed "s|^ExecStart=/usr/local/bin/challenger|ExecStart=$CHALLENGER_BIN|" deploy/challenger.service \
+    >"$unit_dir/challenger.service"
+  report="$(systemd-analyze verify "$unit_dir/challenger.service" 2>&1)" || { echo "$report"; exit 1; }
+  rm -rf "$unit_dir"
+  if grep -F challenger.service <<<"$report"; then exit 1; fi
+fi
+
 step "TypeScript SDK"
 (cd clients/typescript && npm ci --no-audit --no-fund && npm run check:generated && npm test)
 
