@@ -122,6 +122,8 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     env: TestEnv,
     dir: Arc<tempfile::TempDir>,
+    /// The PostgreSQL database made for this test, if any: dropped with the last app using it.
+    database: Option<Arc<TestDatabase>>,
 }
 
 /// Environment for a test app; every value goes through the real configuration parser.
@@ -173,14 +175,20 @@ impl TestApp {
     }
 
     pub async fn spawn_with(env: TestEnv) -> Self {
-        Self::spawn_in(env, Arc::new(tempfile::tempdir().expect("temp dir"))).await
+        Self::spawn_in(env, Arc::new(tempfile::tempdir().expect("temp dir")), None).await
     }
 
-    async fn spawn_in(mut env: TestEnv, dir: Arc<tempfile::TempDir>) -> Self {
+    async fn spawn_in(
+        mut env: TestEnv,
+        dir: Arc<tempfile::TempDir>,
+        database: Option<Arc<TestDatabase>>,
+    ) -> Self {
         let database_url = match env.vars.get("DATABASE_URL") {
             Some(url) => url.clone(),
             None => fresh_database(&dir).await,
         };
+        // A database `fresh_database` made, here or in the test, now lives as long as the app.
+        let database = database.or_else(|| TestDatabase::claim(&database_url));
         env.vars.insert("DATABASE_URL".into(), database_url.clone());
         // The development issuer keeps its key in the test's own folder.
         let dev_key = dir.path().join("dev-key.pem").display().to_string();
@@ -210,14 +218,15 @@ impl TestApp {
             server: Some(server),
             env,
             dir,
+            database,
         }
     }
 
     /// Stops this server and starts a new one over the same database and key folder.
     pub async fn restart(mut self) -> Self {
-        let (env, dir) = (self.env.clone(), self.dir.clone());
+        let (env, dir, database) = (self.env.clone(), self.dir.clone(), self.database.take());
         self.stop_server().await;
-        Self::spawn_in(env, dir).await
+        Self::spawn_in(env, dir, database).await
     }
 
     /// Stops the server gracefully and waits for it to finish.
@@ -333,26 +342,169 @@ pub fn sign_webhook(svix_id: &str, timestamp: i64, body: &[u8]) -> String {
 }
 
 /// A fresh database: a SQLite file in `dir`, or a new PostgreSQL database when
-/// `TEST_DATABASE_URL` points at a PostgreSQL server.
+/// `TEST_DATABASE_URL` points at a PostgreSQL server. The PostgreSQL database is dropped when
+/// the app that uses it is dropped (or, if no app ever takes it, when a later test finds `dir`
+/// gone), whether the test passed or failed.
 pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(server) if server.starts_with("postgres") => {
-            let name = format!("challenger_test_{}", uuid::Uuid::new_v4().simple());
-            let admin = Database::connect(&server)
-                .await
-                .expect("connect to TEST_DATABASE_URL");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create database");
-            admin.close().await.expect("close");
-            let (base, _) = server
-                .rsplit_once('/')
-                .expect("a database path in TEST_DATABASE_URL");
-            format!("{base}/{name}")
+            TestDatabase::create(&server, dir.path()).await
         }
         _ => format!("sqlite://{}/challenger.db?mode=rwc", dir.path().display()),
     }
+}
+
+/// A PostgreSQL database made for one test, dropped when its last holder lets go. Its name says
+/// which machine and process made it (`challenger_test_<host>_<pid>_<random>`), so a later run
+/// can tell a killed run's leftovers from the databases of a run still going.
+pub struct TestDatabase {
+    pub server: String,
+    pub name: String,
+}
+
+/// Databases made by [`fresh_database`] that no app has taken yet, by URL, with their folder.
+type Unclaimed = HashMap<String, (std::path::PathBuf, Arc<TestDatabase>)>;
+
+fn unclaimed() -> &'static Mutex<Unclaimed> {
+    static UNCLAIMED: OnceLock<Mutex<Unclaimed>> = OnceLock::new();
+    UNCLAIMED.get_or_init(Default::default)
+}
+
+impl TestDatabase {
+    async fn create(server: &str, dir: &std::path::Path) -> String {
+        static LEFTOVERS_REMOVED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+        LEFTOVERS_REMOVED
+            .get_or_init(|| remove_leftover_databases(server))
+            .await;
+        // A test that failed before an app took its database left it here; its folder is gone.
+        let abandoned: Vec<_> = unclaimed()
+            .lock()
+            .expect("unclaimed databases")
+            .extract_if(|_, (dir, _)| !dir.exists())
+            .collect();
+        drop(abandoned);
+
+        let name = format!(
+            "{}{}_{}",
+            database_prefix(),
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        );
+        let admin = admin(server).await.expect("connect to TEST_DATABASE_URL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
+        admin.close().await.expect("close");
+        let (base, _) = server
+            .rsplit_once('/')
+            .expect("a database path in TEST_DATABASE_URL");
+        let url = format!("{base}/{name}");
+        let database = Arc::new(Self {
+            server: server.to_owned(),
+            name,
+        });
+        unclaimed()
+            .lock()
+            .expect("unclaimed databases")
+            .insert(url.clone(), (dir.to_path_buf(), database));
+        url
+    }
+
+    /// The database made for `url`, for the app that will use it to hold.
+    fn claim(url: &str) -> Option<Arc<Self>> {
+        let mut unclaimed = unclaimed().lock().expect("unclaimed databases");
+        unclaimed.remove(url).map(|(_, database)| database)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // Drop may run inside the test's runtime, which cannot wait on its own futures: the
+        // database is dropped from a thread and a runtime of its own.
+        let (server, name) = (self.server.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?
+                .block_on(drop_database(&server, &name))
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            // Never panic here: this may run while a failed test unwinds.
+            Ok(Err(e)) => eprintln!("could not drop test database {}: {e}", self.name),
+            Err(_) => eprintln!("could not drop test database {}", self.name),
+        }
+    }
+}
+
+/// `challenger_test_<host>_`: this machine's prefix (a hash of its host name, as process ids of
+/// two machines sharing a server mean nothing to each other).
+pub fn database_prefix() -> String {
+    use sha2::Digest;
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let hash = sha2::Sha256::digest(host.trim().as_bytes());
+    let tag: String = hash[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("challenger_test_{tag}_")
+}
+
+/// A connection to the server's maintenance database, quiet: a slow `DROP DATABASE` on a busy
+/// machine is no news.
+async fn admin(server: &str) -> Result<sea_orm::DatabaseConnection, sea_orm::DbErr> {
+    Database::connect(
+        sea_orm::ConnectOptions::new(server)
+            .sqlx_logging(false)
+            .to_owned(),
+    )
+    .await
+}
+
+async fn drop_database(server: &str, name: &str) -> Result<(), String> {
+    let admin = admin(server).await.map_err(|e| e.to_string())?;
+    // FORCE: the app under test, or the test itself, may still hold connections.
+    let dropped = admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+    let _ = admin.close().await;
+    dropped.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Drops the test databases that runs on this machine left behind when they were killed: those
+/// whose process is gone. A live run's databases, and other machines', are never touched.
+pub async fn remove_leftover_databases(server: &str) {
+    // Without /proc, a live process cannot be told from a gone one.
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(admin) = admin(server).await else {
+        return;
+    };
+    let names = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database",
+        ))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|row| row.try_get::<String>("", "datname").ok());
+    let prefix = database_prefix();
+    let gone = |pid: &str| !std::path::Path::new(&format!("/proc/{pid}")).exists();
+    for name in names {
+        let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.split('_').next())
+        else {
+            continue;
+        };
+        let leftover = !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()) && gone(pid);
+        if leftover && let Err(e) = drop_database(server, &name).await {
+            eprintln!("could not drop leftover test database {name}: {e}");
+        }
+    }
+    let _ = admin.close().await;
 }
 
 /// Runs a poem endpoint on a free loopback port until dropped.

@@ -6,12 +6,14 @@ mod process;
 
 mod auth;
 mod challenges;
+mod docs;
 mod generator;
 mod hardening;
 mod lifecycle;
 mod migrations;
 mod quota;
 mod telemetry;
+mod test_databases;
 mod trust;
 mod web_app;
 pub mod webhooks;
