@@ -70,6 +70,12 @@ else. The code block of the title (after its first blank line, without a final
 line and in order (indentation aside); a title without a block must have an inline
 `code` span that appears in the program.
 
+A question about a type ("what type is R?") is verified by tsc: its program asserts the
+marked type, and rejects each other option, with an exact equality type
+(`const ok: Equal<R, "s" | "n"> = true;`, or `// @ts-expect-error` before a line that
+must not compile), so it compiles, and prints the marked option, only if the answer is
+right.
+
 Questions without a program are "verified by reasoning" and counted as such.
 
 Exit status: 0 when every check passes (programs whose toolchain is missing are skipped
