@@ -115,6 +115,7 @@ LANGUAGES = {
     "go": "go",
     "java": "java",
     "c": "c",
+    "cpp": "cpp",
     "sql": "sql",
     "bash": "bash",
     "general": "general",
