@@ -116,6 +116,7 @@ LANGUAGES = {
     "java": "java",
     "c": "c",
     "cpp": "cpp",
+    "ruby": "ruby",
     "sql": "sql",
     "bash": "bash",
     "general": "general",
