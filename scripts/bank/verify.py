@@ -117,6 +117,7 @@ LANGUAGES = {
     "c": "c",
     "cpp": "cpp",
     "ruby": "ruby",
+    "php": "php",
     "sql": "sql",
     "bash": "bash",
     "general": "general",
