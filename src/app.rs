@@ -75,13 +75,7 @@ impl App {
             )?),
         };
 
-        // A generation makes at most two attempts of `generation_timeout` each.
-        let quotas = QuotaService::new(
-            db.clone(),
-            config.daily_quota,
-            config.generation_timeout * 2,
-        );
-        let users = UserService::new(db.clone(), quotas.clone());
+        let (users, quotas) = user_services(config, &db);
         let state = AppState::new(Services {
             verifier: Arc::new(TokenVerifier::new(keys, &config.auth)),
             challenges: ChallengeService::new(db.clone(), quotas.clone(), generator),
@@ -182,6 +176,18 @@ impl App {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// The user and quota services over `db`: all the operator's tools need, and part of the app.
+pub fn user_services(config: &Config, db: &store::Db) -> (UserService, QuotaService) {
+    // A generation makes at most two attempts of `generation_timeout` each.
+    let quotas = QuotaService::new(
+        db.clone(),
+        config.daily_quota,
+        config.quota_plans.clone(),
+        config.generation_timeout * 2,
+    );
+    (UserService::new(db.clone(), quotas.clone()), quotas)
 }
 
 /// The development issuer for `config`, its key created on first use.
