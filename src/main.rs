@@ -223,7 +223,7 @@ async fn services(config: &Config) -> anyhow::Result<(UserService, QuotaService)
     let db = store::connect(&config.database_url)
         .await
         .context("connecting to the database (DATABASE_URL)")?;
-    let pending = migration::Migrator::get_pending_migrations(&db.writer).await?;
+    let pending = migration::Migrator::get_pending_migrations_read_only(&db.reader).await?;
     if !pending.is_empty() {
         anyhow::bail!(
             "the database schema is not up to date: run `challenger migrate` (or start the \

@@ -13,5 +13,6 @@ mod lifecycle;
 mod migrations;
 mod quota;
 mod telemetry;
+mod tools;
 mod web_app;
 pub mod webhooks;

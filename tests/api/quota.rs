@@ -358,3 +358,28 @@ async fn two_servers_sharing_the_database_straddling_an_upgrade_give_exactly_the
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(quota(&second, &tokens[1]).await["quota_remaining"], 0);
 }
+
+#[tokio::test]
+async fn a_quota_stored_before_plans_counts_as_filled_to_the_default_limit() {
+    let app = TestEnv::new()
+        .set("DAILY_QUOTA", "5")
+        .set("QUOTA_PLANS", "pro=10")
+        .spawn()
+        .await;
+    let plain = plan_token("user_legacy", None);
+    quota(&app, &plain).await;
+    // What a row written before plans holds: two of the five units used, no limit recorded.
+    use sea_orm::ConnectionTrait;
+    app.db()
+        .await
+        .execute_unprepared(
+            "UPDATE quotas SET quota_remaining = 3, daily_limit = NULL, plan = NULL \
+             WHERE user_id = 'user_legacy'",
+        )
+        .await
+        .expect("a row from before plans");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(quota(&app, &plain).await["quota_remaining"], 3);
+    let pro = plan_token("user_legacy", Some("u:pro"));
+    assert_eq!(quota(&app, &pro).await["quota_remaining"], 8);
+}
