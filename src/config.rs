@@ -66,11 +66,44 @@ pub enum KeySource {
 #[derive(Clone, Debug)]
 pub enum GeneratorConfig {
     Builtin,
-    OpenAi {
-        base_url: Url,
-        api_key: Option<Secret>,
-        model: String,
-    },
+    OpenAi(Box<OpenAiConfig>),
+}
+
+/// The `OPENAI_*` and `CODE_RUNNER_*` settings.
+#[derive(Clone, Debug)]
+pub struct OpenAiConfig {
+    pub base_url: Url,
+    pub api_key: Option<Secret>,
+    pub model: String,
+    pub response_format: ResponseFormat,
+    /// `max_tokens` of every request.
+    pub max_tokens: u32,
+    /// `OPENAI_FALLBACK=builtin`: a bank question when the LLM path fails.
+    pub fallback_to_builtin: bool,
+    /// A model that answers each challenge not checked by execution, with the key hidden.
+    pub verify_model: Option<String>,
+    pub code_runner: Option<CodeRunnerConfig>,
+}
+
+/// How the reply's format is asked for (`OPENAI_RESPONSE_FORMAT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseFormat {
+    /// The strictest form the server takes, found by trying them in turn.
+    Auto,
+    /// `{"type": "json_schema", "json_schema": {…, "strict": true}}` (OpenAI, vLLM).
+    JsonSchema,
+    /// `{"type": "json_object", "schema": …}` (llama.cpp's server).
+    JsonObjectSchema,
+    /// `{"type": "json_object"}`: JSON, shape not enforced.
+    JsonObject,
+}
+
+/// A Piston-compatible code execution engine (`CODE_RUNNER_URL`).
+#[derive(Clone, Debug)]
+pub struct CodeRunnerConfig {
+    pub url: Url,
+    /// Per request (`CODE_RUNNER_TIMEOUT_SECS`).
+    pub timeout: Duration,
 }
 
 /// A value that must never reach a log line.
@@ -144,6 +177,27 @@ impl Config {
                 .map(|url| parse_http_url("OTEL_EXPORTER_OTLP_ENDPOINT", &url))
                 .transpose()?,
         })
+    }
+}
+
+impl Config {
+    /// The longest a generation can take: two attempts, each an LLM call and its checks (a code
+    /// run, a second model's answer). A reservation older than this belongs to a dead process.
+    pub fn longest_generation(&self) -> Duration {
+        let checks = match &self.generator {
+            GeneratorConfig::OpenAi(openai) => {
+                openai
+                    .code_runner
+                    .as_ref()
+                    .map_or(Duration::ZERO, |r| r.timeout)
+                    + openai
+                        .verify_model
+                        .as_ref()
+                        .map_or(Duration::ZERO, |_| self.generation_timeout)
+            }
+            GeneratorConfig::Builtin => Duration::ZERO,
+        };
+        (self.generation_timeout + checks) * 2
     }
 }
 
@@ -404,17 +458,7 @@ fn generator(env: &Env) -> Result<(GeneratorConfig, Duration), ConfigError> {
     let generator = match env.get("CHALLENGE_GENERATOR").as_deref() {
         Some("builtin") => GeneratorConfig::Builtin,
         None if api_key.is_none() => GeneratorConfig::Builtin,
-        Some("openai") | None => GeneratorConfig::OpenAi {
-            base_url: parse_http_url(
-                "OPENAI_BASE_URL",
-                &env.get("OPENAI_BASE_URL")
-                    .unwrap_or_else(|| "https://api.openai.com/v1".into()),
-            )?,
-            api_key,
-            model: env
-                .get("OPENAI_MODEL")
-                .unwrap_or_else(|| "gpt-4o-mini".into()),
-        },
+        Some("openai") | None => GeneratorConfig::OpenAi(Box::new(openai(env, api_key)?)),
         Some(other) => {
             return Err(invalid(
                 "CHALLENGE_GENERATOR",
@@ -423,6 +467,55 @@ fn generator(env: &Env) -> Result<(GeneratorConfig, Duration), ConfigError> {
         }
     };
     Ok((generator, timeout))
+}
+
+fn openai(env: &Env, api_key: Option<Secret>) -> Result<OpenAiConfig, ConfigError> {
+    let response_format = match env.get("OPENAI_RESPONSE_FORMAT").as_deref() {
+        None | Some("auto") => ResponseFormat::Auto,
+        Some("json_schema") => ResponseFormat::JsonSchema,
+        Some("json_object_schema") => ResponseFormat::JsonObjectSchema,
+        Some("json_object") => ResponseFormat::JsonObject,
+        Some(_) => {
+            return Err(invalid(
+                "OPENAI_RESPONSE_FORMAT",
+                "expected auto, json_schema, json_object_schema or json_object",
+            ));
+        }
+    };
+    let fallback_to_builtin = match env.get("OPENAI_FALLBACK").as_deref() {
+        None | Some("none") => false,
+        Some("builtin") => true,
+        Some(_) => return Err(invalid("OPENAI_FALLBACK", "expected none or builtin")),
+    };
+    let max_tokens = match env.parse_or("OPENAI_MAX_TOKENS", 1000)? {
+        0 => return Err(invalid("OPENAI_MAX_TOKENS", "must be at least 1")),
+        tokens => tokens,
+    };
+    let code_runner = env
+        .get("CODE_RUNNER_URL")
+        .map(|url| -> Result<CodeRunnerConfig, ConfigError> {
+            Ok(CodeRunnerConfig {
+                url: parse_http_url("CODE_RUNNER_URL", &url)?,
+                timeout: env.seconds("CODE_RUNNER_TIMEOUT_SECS", 10)?,
+            })
+        })
+        .transpose()?;
+    Ok(OpenAiConfig {
+        base_url: parse_http_url(
+            "OPENAI_BASE_URL",
+            &env.get("OPENAI_BASE_URL")
+                .unwrap_or_else(|| "https://api.openai.com/v1".into()),
+        )?,
+        api_key,
+        model: env
+            .get("OPENAI_MODEL")
+            .unwrap_or_else(|| "gpt-4o-mini".into()),
+        response_format,
+        max_tokens,
+        fallback_to_builtin,
+        verify_model: env.get("OPENAI_VERIFY_MODEL"),
+        code_runner,
+    })
 }
 
 /// `RUST_LOG` and `LOG_FORMAT`.
@@ -488,7 +581,37 @@ mod tests {
     #[test]
     fn an_api_key_selects_the_openai_generator() {
         let config = config(&[("OPENAI_API_KEY", "sk-test")]).expect("valid");
-        assert!(matches!(config.generator, GeneratorConfig::OpenAi { .. }));
+        let GeneratorConfig::OpenAi(openai) = config.generator else {
+            panic!("expected the openai generator");
+        };
+        assert_eq!(openai.response_format, ResponseFormat::Auto);
+        assert_eq!(openai.max_tokens, 1000);
+        assert!(!openai.fallback_to_builtin);
+        assert!(openai.verify_model.is_none() && openai.code_runner.is_none());
+    }
+
+    #[test]
+    fn the_checks_of_generated_challenges_are_configured_together() {
+        let config = config(&[
+            ("OPENAI_API_KEY", "sk-test"),
+            ("OPENAI_RESPONSE_FORMAT", "json_object_schema"),
+            ("OPENAI_MAX_TOKENS", "600"),
+            ("OPENAI_FALLBACK", "builtin"),
+            ("OPENAI_VERIFY_MODEL", "checker"),
+            ("CODE_RUNNER_URL", "http://127.0.0.1:2000"),
+            ("CODE_RUNNER_TIMEOUT_SECS", "4"),
+        ])
+        .expect("valid");
+        let GeneratorConfig::OpenAi(openai) = config.generator else {
+            panic!("expected the openai generator");
+        };
+        assert_eq!(openai.response_format, ResponseFormat::JsonObjectSchema);
+        assert_eq!(openai.max_tokens, 600);
+        assert!(openai.fallback_to_builtin);
+        assert_eq!(openai.verify_model.as_deref(), Some("checker"));
+        let runner = openai.code_runner.expect("a runner");
+        assert_eq!(runner.url.as_str(), "http://127.0.0.1:2000/");
+        assert_eq!(runner.timeout, Duration::from_secs(4));
     }
 
     #[test]
@@ -512,6 +635,10 @@ mod tests {
             ("HTTP_IDLE_TIMEOUT_SECS", "soon"),
             ("HTTP_BODY_TIMEOUT_SECS", "-5"),
             ("OPENAI_TIMEOUT_SECS", "0"),
+            ("OPENAI_RESPONSE_FORMAT", "xml"),
+            ("OPENAI_MAX_TOKENS", "0"),
+            ("OPENAI_FALLBACK", "yes"),
+            ("CODE_RUNNER_URL", "piston:2000"),
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318"),
             (
                 "CLERK_JWT_KEY",
@@ -528,7 +655,7 @@ mod tests {
             ("QUOTA_PLANS", "pro=1000001"),
         ] {
             let mut vars = vec![(variable, value)];
-            if variable == "OPENAI_BASE_URL" {
+            if variable.starts_with("OPENAI_") || variable.starts_with("CODE_RUNNER_") {
                 vars.push(("CHALLENGE_GENERATOR", "openai"));
             }
             let error = config(&vars).expect_err(variable);

@@ -230,7 +230,9 @@ async fn services(config: &Config) -> anyhow::Result<(UserService, QuotaService)
              server) first"
         );
     }
-    Ok(challenger::app::user_services(config, &db))
+    // A process of its own: what it remembers per user serves nothing after it exits.
+    let caches = challenger::service::caches::UserCaches::new();
+    Ok(challenger::app::user_services(config, &db, &caches))
 }
 
 fn checked(user_id: &str) -> anyhow::Result<&str> {

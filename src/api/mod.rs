@@ -8,7 +8,6 @@ mod documented;
 mod error;
 mod export;
 mod health;
-mod history_cache;
 mod metrics;
 mod middleware;
 mod page_size;
@@ -26,7 +25,6 @@ use poem_openapi::{OpenApiService, Tags};
 
 pub use error::json_error;
 pub use export::ExportDocument;
-pub use history_cache::HistoryCache;
 pub use metrics::MetricsEndpoint;
 pub use middleware::{BodyLimit, RequestLog, same_origin};
 pub use quota::QuotaResponse;

@@ -4,9 +4,9 @@
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use moka::sync::Cache;
 use sea_orm::TransactionTrait;
 
+use super::caches::{self, Committed, UserCaches};
 use crate::{
     domain::{Error, Quota, now},
     store::{
@@ -38,11 +38,6 @@ pub enum QuotaView<'a> {
     Stored,
 }
 
-/// How long a read quota is served from memory. Frontends poll `GET /api/quota`; this
-/// process's own changes drop the entry at once, other processes' show within this delay.
-/// Spending never uses it: that is always one conditional statement in the database.
-const RECENT_QUOTA_TTL: Duration = Duration::from_secs(1);
-
 #[derive(Clone)]
 pub struct QuotaService {
     db: Db,
@@ -52,7 +47,7 @@ pub struct QuotaService {
     plans: Arc<BTreeMap<String, u32>>,
     /// A reservation older than this was left by a dead process and is refunded.
     stale_after: Duration,
-    recent: Cache<String, Quota>,
+    caches: UserCaches,
 }
 
 impl QuotaService {
@@ -61,16 +56,14 @@ impl QuotaService {
         default_limit: u32,
         plans: BTreeMap<String, u32>,
         stale_after: Duration,
+        caches: UserCaches,
     ) -> Self {
         Self {
             db,
             default_limit,
             plans: Arc::new(plans),
             stale_after,
-            recent: Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(RECENT_QUOTA_TTL)
-                .build(),
+            caches,
         }
     }
 
@@ -118,7 +111,7 @@ impl QuotaService {
     /// plan applied if it changed.
     pub async fn current(&self, user_id: &str, plan: Option<&str>) -> Result<Quota, Error> {
         let window = self.window(now(), plan);
-        if let Some(quota) = self.recent.get(user_id)
+        if let Some(quota) = self.caches.quota(user_id)
             && quota.last_reset > window.refill_before
             && quota.plan.as_deref() == plan
             && quota.daily_limit == self.limit_of(plan)
@@ -137,7 +130,7 @@ impl QuotaService {
         // lives on.
         let row = row.ok_or(Error::UserDeleted)?;
         let quota = self.quota(row, window);
-        self.recent.insert(user_id.to_owned(), quota.clone());
+        self.caches.keep_quota(&quota);
         Ok(quota)
     }
 
@@ -174,7 +167,7 @@ impl QuotaService {
         if !store::quotas::grant(&self.db.writer, user_id, window, units).await? {
             return Err(Error::UserDeleted);
         }
-        self.changed(user_id);
+        self.caches.after_commit(user_id, Committed::Quota);
         self.read(user_id, QuotaView::Stored).await
     }
 
@@ -184,18 +177,13 @@ impl QuotaService {
         if !store::quotas::reset(&self.db.writer, user_id, window).await? {
             return Err(Error::UserDeleted);
         }
-        self.changed(user_id);
+        self.caches.after_commit(user_id, Committed::Quota);
         self.read(user_id, QuotaView::Stored).await
     }
 
     /// How long other processes sharing the database may show a quota changed here as it was.
     pub fn change_reaches_other_processes_within() -> Duration {
-        RECENT_QUOTA_TTL
-    }
-
-    /// Forgets the remembered quota after a change to it commits.
-    pub fn changed(&self, user_id: &str) {
-        self.recent.invalidate(user_id);
+        caches::QUOTA_TTL
     }
 
     /// Takes one unit under `plan` and records the reservation, in one transaction.
@@ -205,7 +193,7 @@ impl QuotaService {
         self.take(&txn, user_id, plan).await?;
         let id = store::quotas::insert_reservation(&txn, user_id, now).await?;
         txn.commit().await?;
-        self.changed(user_id);
+        self.caches.after_commit(user_id, Committed::Quota);
         Ok(Reservation {
             id,
             user_id: user_id.to_owned(),
@@ -215,7 +203,7 @@ impl QuotaService {
     }
 
     /// Takes one unit under `plan` inside the caller's transaction, the one that stores what it
-    /// pays for; the caller calls [`Self::changed`] once it commits.
+    /// pays for; the caller reports the commit to [`UserCaches::after_commit`].
     pub async fn take<C: sea_orm::ConnectionTrait>(
         &self,
         txn: &C,
@@ -268,7 +256,8 @@ impl QuotaService {
                 .await?;
         }
         txn.commit().await?;
-        self.changed(&reservation.user_id);
+        self.caches
+            .after_commit(&reservation.user_id, Committed::Quota);
         Ok(())
     }
 

@@ -4,20 +4,18 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use moka::sync::Cache;
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseTransaction, DbBackend, IsolationLevel, TransactionTrait,
 };
 
-use super::quotas::{QuotaService, QuotaView};
+use super::{
+    caches::{self, Committed, UserCaches},
+    quotas::{QuotaService, QuotaView},
+};
 use crate::{
     domain::{Challenge, Error, HistoryFilter, MAX_PAGE_SIZE, Profile, Quota, now},
     store::{self, Db, users::ProfileSource},
 };
-
-/// How long a process trusts that a user it has seen still exists. Deletions made by this
-/// process take effect at once; ones made by another process sharing the database within this.
-const ACTIVE_USER_TTL: Duration = Duration::from_secs(5);
 
 /// A user as stored: the profile, and when the row was created and last updated by Clerk.
 #[derive(Clone, Debug)]
@@ -43,23 +41,21 @@ pub struct UserExport {
 pub struct UserService {
     db: Db,
     quotas: QuotaService,
-    active: Cache<String, ()>,
+    caches: UserCaches,
 }
 
 impl UserService {
-    pub fn new(db: Db, quotas: QuotaService) -> Self {
-        let active = Cache::builder()
-            .max_capacity(100_000)
-            .time_to_live(ACTIVE_USER_TTL)
-            .build();
-        Self { db, quotas, active }
+    pub fn new(db: Db, quotas: QuotaService, caches: UserCaches) -> Self {
+        Self { db, quotas, caches }
     }
 
     /// Makes sure the token's user exists with a quota (a missed `user.created` webhook never
     /// locks anyone out), and refuses users deleted in Clerk. Writes only when something is
     /// missing or the token carries a newer email or username.
     pub async fn ensure_active(&self, profile: &Profile) -> Result<(), Error> {
-        if self.active.contains_key(&profile.id) {
+        // Deletions made by this process take effect at once; ones made by another process
+        // sharing the database once the entry expires.
+        if self.caches.is_active(&profile.id) {
             return Ok(());
         }
         let stored = store::users::find_with_quota(&self.db.reader, &profile.id).await?;
@@ -81,7 +77,7 @@ impl UserService {
                 .await?;
             txn.commit().await?;
         }
-        self.active.insert(profile.id.clone(), ());
+        self.caches.keep_active(&profile.id);
         Ok(())
     }
 
@@ -110,15 +106,10 @@ impl UserService {
         Ok(())
     }
 
-    /// Drops this process's memory that the user exists (after their deletion commits).
-    pub fn forget(&self, user_id: &str) {
-        self.active.invalidate(user_id);
-    }
-
     /// How long other processes sharing the database may still take a user erased here for
     /// active (their memory of the user, plus a request that read it just before the erasure).
     pub fn erasure_reaches_other_processes_within() -> Duration {
-        ACTIVE_USER_TTL + Duration::from_secs(1)
+        caches::ACTIVE_USER_TTL + Duration::from_secs(1)
     }
 
     /// Succeeds if the service has a user with this id, else says why not.
@@ -139,7 +130,7 @@ impl UserService {
         }
         self.delete(&txn, user_id).await?;
         txn.commit().await?;
-        self.forget(user_id);
+        self.caches.after_commit(user_id, Committed::UserDeleted);
         Ok(())
     }
 

@@ -35,6 +35,8 @@ pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 pub struct TestKey {
     pub kid: String,
     pub public_pem: String,
+    /// PKCS#8, as the development issuer stores its key.
+    pub private_pem: String,
     pub encoding: EncodingKey,
     /// The public key as a JWK (`kty`, `kid`, `use`, `alg`, `n`, `e`).
     pub jwk: Value,
@@ -60,6 +62,7 @@ impl TestKey {
         Self {
             kid: kid.to_owned(),
             encoding: EncodingKey::from_rsa_pem(private_pem.as_bytes()).expect("encoding key"),
+            private_pem,
             public_pem,
             jwk,
         }
@@ -83,6 +86,12 @@ pub fn main_key() -> &'static TestKey {
 pub fn other_key() -> &'static TestKey {
     static KEY: OnceLock<TestKey> = OnceLock::new();
     KEY.get_or_init(|| TestKey::generate("ins_test_other"))
+}
+
+/// The development issuer's key in server processes the tests start (see `ServerProcess`).
+pub fn dev_key() -> &'static TestKey {
+    static KEY: OnceLock<TestKey> = OnceLock::new();
+    KEY.get_or_init(|| TestKey::generate("dev"))
 }
 
 pub fn now() -> i64 {
@@ -389,11 +398,13 @@ pub enum LlmReply {
     Content(String),
     /// A bare HTTP status (429, 500…).
     Status(u16),
+    /// An error status with this JSON body (a server refusing a `response_format`).
+    Error(u16, Value),
     /// Waits this long, then answers with a valid challenge.
     Slow(Duration),
 }
 
-/// A valid challenge as an LLM would write it.
+/// A valid challenge as an LLM would write it, in the older `title` form.
 pub fn llm_challenge(title: &str) -> String {
     json!({
         "title": title,
@@ -401,6 +412,31 @@ pub fn llm_challenge(title: &str) -> String {
         "correct_answer_id": 1,
         "explanation": "Binary search halves the remaining range at every step.",
     })
+    .to_string()
+}
+
+/// A reply in the requested form: a question about what `code` prints, with its program.
+pub fn llm_reply(question: &str, options: [&str; 4], correct: u8, program: Option<&str>) -> Value {
+    json!({
+        "question": question,
+        "code": program,
+        "language": program.map(|_| "python"),
+        "options": options,
+        "correct_answer_id": correct,
+        "explanation": "Python evaluates the expression before printing it.",
+        "program": program,
+    })
+}
+
+/// A valid reply none of whose earlier ones it nearly repeats (the id makes it unique).
+fn fresh_reply() -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    llm_reply(
+        &format!("Which value does the lookup of key {id} return?"),
+        ["None", "0", "A KeyError", "The key itself"],
+        2,
+        None,
+    )
     .to_string()
 }
 
@@ -413,7 +449,8 @@ pub struct FakeLlm {
 }
 
 impl FakeLlm {
-    /// Replies in order; once the script runs out, every request gets a valid challenge.
+    /// Replies in order; once the script runs out, every request gets a valid challenge unlike
+    /// the ones before.
     pub async fn start(replies: Vec<LlmReply>) -> (Self, FakeServer) {
         let fake = Self {
             replies: Arc::new(Mutex::new(replies.into_iter().rev().collect())),
@@ -446,12 +483,17 @@ async fn llm_handler(fake: Data<&FakeLlm>, body: Json<Value>) -> poem::Response 
                 .expect("status")
                 .into_response();
         }
+        Some(LlmReply::Error(status, body)) => {
+            return Json(body)
+                .with_status(StatusCode::from_u16(status).expect("status"))
+                .into_response();
+        }
         Some(LlmReply::Slow(delay)) => {
             tokio::time::sleep(delay).await;
-            llm_challenge("What is the time complexity of binary search?")
+            fresh_reply()
         }
         Some(LlmReply::Content(content)) => content,
-        None => llm_challenge("What is the time complexity of binary search?"),
+        None => fresh_reply(),
     };
     Json(json!({
         "id": "chatcmpl-test",

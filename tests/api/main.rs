@@ -14,5 +14,6 @@ mod migrations;
 mod quota;
 mod telemetry;
 mod tools;
+mod trust;
 mod web_app;
 pub mod webhooks;

@@ -7,7 +7,9 @@ import {
   type Challenge,
   type Difficulty,
   type ErrorBody,
+  type Language,
   type Outcome,
+  type Verification,
   answerChallenge,
   configureChallenger,
   createDevToken,
@@ -63,6 +65,17 @@ function assertChallengeShape(c: Challenge, difficulty: Difficulty): void {
   assert.ok(c.explanation.trim().length > 0);
   assert.ok(c.topic === undefined || c.topic === null || typeof c.topic === 'string');
   assert.ok(!Number.isNaN(Date.parse(c.timestamp)), `timestamp ${c.timestamp} is a date`);
+  // The title is the question, then a blank line and the code when there is code.
+  assert.equal(c.title, c.code ? `${c.question}\n\n${c.code}` : c.question);
+  const languages: Array<Language | null> = [
+    'python', 'javascript', 'typescript', 'rust', 'go', 'java', 'c', 'cpp', 'ruby', 'php', 'sql',
+    'bash', null,
+  ];
+  assert.ok(languages.includes(c.language ?? null), `language ${c.language}`);
+  const verifications: Verification[] = ['executed', 'reviewed', 'cross_checked', 'unchecked'];
+  assert.ok(verifications.includes(c.verification), `verification ${c.verification}`);
+  // Built-in questions are checked by running their program or by review.
+  assert.ok(c.verification === 'executed' || c.verification === 'reviewed');
 }
 
 function assertErrorBody(error: unknown): asserts error is ErrorBody {

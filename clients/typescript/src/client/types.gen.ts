@@ -56,9 +56,24 @@ export type Challenge = {
     id: number;
     difficulty: Difficulty;
     /**
-     * The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
+     * `question`, then a blank line and `code` when there is code (the single field older
+     * clients read).
      */
     title: string;
+    /**
+     * The question alone, without the code.
+     */
+    question: string;
+    /**
+     * The code the question is about, or null.
+     */
+    code?: string | null;
+    /**
+     * The language `code` is written in (for a built-in question, the language its program
+     * runs in), or null.
+     */
+    language?: Language | null;
+    verification: Verification;
     /**
      * Exactly four answer options, indexed 0 to 3.
      */
@@ -223,7 +238,7 @@ export type GenerateChallengeRequest = {
     difficulty: Difficulty;
     /**
      * Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
-     * Not blank, no NUL characters; surrounding spaces are trimmed.
+     * Not blank, no control characters (newlines, tabs, NUL…); surrounding spaces are trimmed.
      */
     topic?: string | null;
 };
@@ -239,6 +254,11 @@ export type HealthStatus = {
      */
     status: string;
 };
+
+/**
+ * The language a challenge's code is written in.
+ */
+export type Language = 'python' | 'javascript' | 'typescript' | 'rust' | 'go' | 'java' | 'c' | 'cpp' | 'ruby' | 'php' | 'sql' | 'bash';
 
 /**
  * Whether a challenge has been answered, and how.
@@ -380,6 +400,13 @@ export type UserProfile = {
      */
     updated_at: string;
 };
+
+/**
+ * How the marked answer was established: `executed` (its program was run and printed it),
+ * `reviewed` (a built-in question without a program, checked by review), `cross_checked` (a
+ * second model, not shown the key, chose it), `unchecked` (nothing confirmed it).
+ */
+export type Verification = 'executed' | 'reviewed' | 'cross_checked' | 'unchecked';
 
 /**
  * WebhookAck
