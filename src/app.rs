@@ -77,13 +77,7 @@ impl App {
         };
 
         let caches = UserCaches::new();
-        let quotas = QuotaService::new(
-            db.clone(),
-            config.daily_quota,
-            config.longest_generation(),
-            caches.clone(),
-        );
-        let users = UserService::new(db.clone(), quotas.clone(), caches.clone());
+        let (users, quotas) = user_services(config, &db, &caches);
         let state = AppState::new(Services {
             verifier: Arc::new(TokenVerifier::new(keys, &config.auth)),
             challenges: ChallengeService::new(
@@ -190,6 +184,23 @@ impl App {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// The user and quota services over `db`: all the operator's tools need, and part of the app.
+pub fn user_services(
+    config: &Config,
+    db: &store::Db,
+    caches: &UserCaches,
+) -> (UserService, QuotaService) {
+    let quotas = QuotaService::new(
+        db.clone(),
+        config.daily_quota,
+        config.quota_plans.clone(),
+        config.longest_generation(),
+        caches.clone(),
+    );
+    let users = UserService::new(db.clone(), quotas.clone(), caches.clone());
+    (users, quotas)
 }
 
 /// The development issuer for `config`, its key created on first use.

@@ -1,6 +1,6 @@
 //! Configuration from the environment (and `.env`), validated once at start.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, time::Duration};
 
 use jsonwebtoken::DecodingKey;
 use reqwest::Url;
@@ -16,6 +16,8 @@ pub struct Config {
     pub webhook_secret: Option<Secret>,
     pub cors_allowed_origins: Vec<String>,
     pub daily_quota: u32,
+    /// `QUOTA_PLANS`: the daily limit of each Clerk Billing plan, by slug.
+    pub quota_plans: BTreeMap<String, u32>,
     pub generator: GeneratorConfig,
     /// How long one generation attempt may take (`OPENAI_TIMEOUT_SECS`).
     pub generation_timeout: Duration,
@@ -45,6 +47,8 @@ pub struct AuthConfig {
     pub authorized_parties: Vec<String>,
     pub issuer: Option<String>,
     pub clock_skew: Duration,
+    /// `CLERK_ACCEPT_PENDING`: accept sessions that still have a required step to finish.
+    pub accept_pending: bool,
 }
 
 /// Where the public keys that sign session tokens come from.
@@ -54,7 +58,8 @@ pub enum KeySource {
     Pem(String),
     /// Clerk's JWKS endpoint (`CLERK_JWKS_URL`), fetched and cached.
     Jwks(Url),
-    /// No Clerk key configured: a local key pair at this path signs and verifies tokens.
+    /// No Clerk key configured, on a loopback address (or `DEV_ISSUER=on`): a local key pair at
+    /// this path signs and verifies tokens.
     Development { key_path: String },
 }
 
@@ -128,6 +133,8 @@ pub struct ConfigError {
 pub const DEV_KEY_PATH: &str = ".challenger/dev-key.pem";
 /// Clerk's own SDKs use 5 s; minutes of leeway would keep expired tokens alive.
 const MAX_CLOCK_SKEW_SECS: u64 = 300;
+/// A plan's daily limit is at most this: quota arithmetic stays far from the column's range.
+const MAX_PLAN_LIMIT: u32 = 1_000_000;
 
 impl Config {
     /// Reads the process environment (after `.env`, which the caller loads).
@@ -139,6 +146,7 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Env(&lookup);
         let (host, port) = listen_address(&env)?;
+        let auth = auth(&env, &host)?;
         let http = HttpTimeouts {
             header: env.seconds("HTTP_HEADER_TIMEOUT_SECS", 10)?,
             idle: env.seconds("HTTP_IDLE_TIMEOUT_SECS", 60)?,
@@ -151,13 +159,14 @@ impl Config {
             port,
             http,
             database_url: database_url(&env)?,
-            auth: auth(&env)?,
+            auth,
             webhook_secret: webhook_secret(&env)?,
             cors_allowed_origins: list(Some(
                 env.get("CORS_ALLOWED_ORIGINS")
                     .unwrap_or_else(|| "http://localhost:5173".into()),
             )),
             daily_quota: env.parse_or("DAILY_QUOTA", 50)?,
+            quota_plans: quota_plans(&env)?,
             generator,
             generation_timeout,
             log_filter,
@@ -218,6 +227,20 @@ impl Env<'_> {
         }
     }
 
+    /// `true` or `false` (also `1`/`0`, `yes`/`no`, any case).
+    fn flag(&self, variable: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self
+            .get(variable)
+            .map(|v| v.to_ascii_lowercase())
+            .as_deref()
+        {
+            None => Ok(default),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some("false" | "0" | "no") => Ok(false),
+            Some(_) => Err(invalid(variable, "expected \"true\" or \"false\"")),
+        }
+    }
+
     /// A timeout in whole seconds, at least one.
     fn seconds(&self, variable: &'static str, default: u64) -> Result<Duration, ConfigError> {
         match self.parse_or(variable, default)? {
@@ -255,8 +278,8 @@ fn database_url(env: &Env) -> Result<String, ConfigError> {
     Ok(url)
 }
 
-/// The `CLERK_*` settings for session tokens.
-fn auth(env: &Env) -> Result<AuthConfig, ConfigError> {
+/// The `CLERK_*` settings for session tokens, and whether the development issuer may run.
+fn auth(env: &Env, host: &str) -> Result<AuthConfig, ConfigError> {
     let skew_secs: u64 = env.parse_or("CLERK_CLOCK_SKEW_SECS", 5)?;
     if skew_secs > MAX_CLOCK_SKEW_SECS {
         return Err(invalid(
@@ -264,6 +287,8 @@ fn auth(env: &Env) -> Result<AuthConfig, ConfigError> {
             "must be at most 300 seconds",
         ));
     }
+    // Read first: an invalid value stops the start even when a Clerk key makes it moot.
+    let dev_issuer = dev_issuer_mode(env)?;
     let keys = match (env.get("CLERK_JWT_KEY"), env.get("CLERK_JWKS_URL")) {
         (Some(_), Some(_)) => {
             return Err(invalid(
@@ -271,30 +296,146 @@ fn auth(env: &Env) -> Result<AuthConfig, ConfigError> {
                 "set either CLERK_JWT_KEY or CLERK_JWKS_URL, not both",
             ));
         }
-        (Some(pem), None) => {
-            // Dashboards and .env files often carry the PEM on one line with literal `\n`.
-            let pem = pem.replace("\\n", "\n");
-            if pem.contains("PRIVATE KEY") {
-                return Err(invalid(
-                    "CLERK_JWT_KEY",
-                    "this is a private key; use Clerk's JWT *public* key and keep the private one secret",
-                ));
-            }
-            DecodingKey::from_rsa_pem(pem.as_bytes())
-                .map_err(|_| invalid("CLERK_JWT_KEY", "not an RSA public key in PEM format"))?;
-            KeySource::Pem(pem)
-        }
+        (Some(pem), None) => clerk_pem(&pem)?,
         (None, Some(url)) => KeySource::Jwks(parse_http_url("CLERK_JWKS_URL", &url)?),
-        (None, None) => KeySource::Development {
-            key_path: DEV_KEY_PATH.into(),
-        },
+        (None, None) => development_keys(dev_issuer, host)?,
     };
     Ok(AuthConfig {
         keys,
         authorized_parties: list(env.get("CLERK_AUTHORIZED_PARTIES")),
         issuer: env.get("CLERK_ISSUER"),
         clock_skew: Duration::from_secs(skew_secs),
+        accept_pending: env.flag("CLERK_ACCEPT_PENDING", false)?,
     })
+}
+
+fn clerk_pem(pem: &str) -> Result<KeySource, ConfigError> {
+    // Dashboards and .env files often carry the PEM on one line with literal `\n`.
+    let pem = pem.replace("\\n", "\n");
+    if pem.contains("PRIVATE KEY") {
+        return Err(invalid(
+            "CLERK_JWT_KEY",
+            "this is a private key; use Clerk's JWT *public* key and keep the private one secret",
+        ));
+    }
+    DecodingKey::from_rsa_pem(pem.as_bytes())
+        .map_err(|_| invalid("CLERK_JWT_KEY", "not an RSA public key in PEM format"))?;
+    Ok(KeySource::Pem(pem))
+}
+
+/// `DEV_ISSUER`: when the development issuer may run without a Clerk key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DevIssuerMode {
+    /// Only on a loopback `HOST`.
+    Auto,
+    /// On any address, as the operator says explicitly.
+    On,
+    Off,
+}
+
+fn dev_issuer_mode(env: &Env) -> Result<DevIssuerMode, ConfigError> {
+    match env
+        .get("DEV_ISSUER")
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("auto") => Ok(DevIssuerMode::Auto),
+        Some("on") => Ok(DevIssuerMode::On),
+        Some("off") => Ok(DevIssuerMode::Off),
+        Some(_) => Err(invalid(
+            "DEV_ISSUER",
+            "expected \"auto\", \"on\" or \"off\"",
+        )),
+    }
+}
+
+/// No Clerk key: the development issuer, unless that would trust a self-minted key on an address
+/// others can reach. One missing variable must never turn a public server into one that signs
+/// a valid token for any user id.
+fn development_keys(mode: DevIssuerMode, host: &str) -> Result<KeySource, ConfigError> {
+    const KEYS: &str = "CLERK_JWT_KEY or CLERK_JWKS_URL";
+    match mode {
+        DevIssuerMode::On => {}
+        DevIssuerMode::Auto if is_loopback(host) => {}
+        DevIssuerMode::Auto => {
+            return Err(invalid(
+                KEYS,
+                &format!(
+                    "a Clerk key is required on the non-loopback HOST {host}: set CLERK_JWT_KEY or \
+                     CLERK_JWKS_URL (or DEV_ISSUER=on to trust the local development issuer there)"
+                ),
+            ));
+        }
+        DevIssuerMode::Off => {
+            return Err(invalid(
+                KEYS,
+                "DEV_ISSUER=off needs a Clerk key: set CLERK_JWT_KEY or CLERK_JWKS_URL",
+            ));
+        }
+    }
+    Ok(KeySource::Development {
+        key_path: DEV_KEY_PATH.into(),
+    })
+}
+
+/// Whether `host` only accepts connections from this machine.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `QUOTA_PLANS`: `slug=limit,…`, the slugs as Clerk writes them after the `u:`/`o:` scope.
+fn quota_plans(env: &Env) -> Result<BTreeMap<String, u32>, ConfigError> {
+    const VARIABLE: &str = "QUOTA_PLANS";
+    let mut plans = BTreeMap::new();
+    let Some(value) = env.get(VARIABLE) else {
+        return Ok(plans);
+    };
+    for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let Some((slug, limit)) = entry.split_once('=') else {
+            return Err(invalid(
+                VARIABLE,
+                &format!("{entry:?} is not slug=limit (for example free_user=5,pro=100)"),
+            ));
+        };
+        let slug = slug.trim();
+        if slug.contains(':') {
+            return Err(invalid(
+                VARIABLE,
+                &format!("write the plan {slug:?} without its u:/o: scope"),
+            ));
+        }
+        if slug.is_empty()
+            || !slug
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        {
+            return Err(invalid(
+                VARIABLE,
+                &format!("{slug:?} is not a plan slug (letters, digits, _ and -)"),
+            ));
+        }
+        let limit = limit
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|limit| *limit <= MAX_PLAN_LIMIT)
+            .ok_or_else(|| {
+                invalid(
+                    VARIABLE,
+                    &format!("the limit of {slug:?} must be an integer from 0 to {MAX_PLAN_LIMIT}"),
+                )
+            })?;
+        if plans.insert(slug.to_owned(), limit).is_some() {
+            return Err(invalid(
+                VARIABLE,
+                &format!("the plan {slug:?} is listed twice"),
+            ));
+        }
+    }
+    Ok(plans)
 }
 
 fn webhook_secret(env: &Env) -> Result<Option<Secret>, ConfigError> {
@@ -503,6 +644,15 @@ mod tests {
                 "CLERK_JWT_KEY",
                 "-----BEGIN PRIVATE KEY-----\\nnope\\n-----END PRIVATE KEY-----",
             ),
+            ("DEV_ISSUER", "yes"),
+            ("CLERK_ACCEPT_PENDING", "maybe"),
+            ("QUOTA_PLANS", "pro"),
+            ("QUOTA_PLANS", "pro=lots"),
+            ("QUOTA_PLANS", "u:pro=100"),
+            ("QUOTA_PLANS", "=5"),
+            ("QUOTA_PLANS", "pro=5,pro=6"),
+            ("QUOTA_PLANS", "pro=-1"),
+            ("QUOTA_PLANS", "pro=1000001"),
         ] {
             let mut vars = vec![(variable, value)];
             if variable.starts_with("OPENAI_") || variable.starts_with("CODE_RUNNER_") {
@@ -514,6 +664,70 @@ mod tests {
                 !error.to_string().contains("nope"),
                 "the message must not echo the key"
             );
+        }
+    }
+
+    #[test]
+    fn quota_plans_map_slugs_to_limits() {
+        let plans = config(&[("QUOTA_PLANS", " free_user=5, pro=100 ,team-org=0,")])
+            .expect("valid")
+            .quota_plans;
+        let plans: Vec<(&str, u32)> = plans
+            .iter()
+            .map(|(slug, limit)| (slug.as_str(), *limit))
+            .collect();
+        assert_eq!(plans, [("free_user", 5), ("pro", 100), ("team-org", 0)]);
+        assert!(config(&[]).expect("valid").quota_plans.is_empty());
+    }
+
+    #[test]
+    fn the_development_issuer_runs_without_a_key_only_on_a_loopback_host_unless_told() {
+        for host in ["127.0.0.1", "::1", "localhost", "LOCALHOST", "127.0.0.2"] {
+            let keys = config(&[("HOST", host)]).expect(host).auth.keys;
+            assert!(matches!(keys, KeySource::Development { .. }), "{host}");
+        }
+        for host in ["0.0.0.0", "::", "192.168.1.10", "example.com"] {
+            let error = config(&[("HOST", host)]).expect_err(host);
+            let message = error.to_string();
+            assert!(!message.contains('\n'), "one line: {message}");
+            for named in ["CLERK_JWT_KEY", "CLERK_JWKS_URL", "DEV_ISSUER=on", host] {
+                assert!(message.contains(named), "{message} names {named}");
+            }
+            let keys = config(&[("HOST", host), ("DEV_ISSUER", "on")])
+                .expect(host)
+                .auth
+                .keys;
+            assert!(matches!(keys, KeySource::Development { .. }), "{host}");
+        }
+        let error = config(&[("DEV_ISSUER", "off")]).expect_err("off needs a key");
+        assert!(error.to_string().contains("CLERK_JWT_KEY"), "{error}");
+        let keys = config(&[
+            ("DEV_ISSUER", "off"),
+            ("HOST", "0.0.0.0"),
+            (
+                "CLERK_JWKS_URL",
+                "https://clerk.example.com/.well-known/jwks.json",
+            ),
+        ])
+        .expect("a key needs no development issuer")
+        .auth
+        .keys;
+        assert!(matches!(keys, KeySource::Jwks(_)));
+    }
+
+    #[test]
+    fn pending_sessions_are_refused_unless_accepted() {
+        assert!(!config(&[]).expect("valid").auth.accept_pending);
+        for (value, accepted) in [
+            ("true", true),
+            ("TRUE", true),
+            ("1", true),
+            ("false", false),
+        ] {
+            let auth = config(&[("CLERK_ACCEPT_PENDING", value)])
+                .expect(value)
+                .auth;
+            assert_eq!(auth.accept_pending, accepted, "{value}");
         }
     }
 }

@@ -424,6 +424,7 @@ impl ChallengesApi {
             .challenges
             .generate(
                 &auth.0.id,
+                auth.0.plan.as_deref(),
                 request.difficulty.into(),
                 request.topic.map(|t| t.0),
             )

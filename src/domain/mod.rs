@@ -221,6 +221,8 @@ pub struct Quota {
     pub user_id: String,
     pub remaining: u32,
     pub daily_limit: u32,
+    /// The Clerk Billing plan whose limit applies, if any.
+    pub plan: Option<String>,
     pub last_reset: DateTime<Utc>,
     pub next_reset: DateTime<Utc>,
 }

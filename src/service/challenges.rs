@@ -58,6 +58,7 @@ impl ChallengeService {
     pub async fn generate(
         &self,
         user_id: &str,
+        plan: Option<&str>,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
@@ -71,11 +72,11 @@ impl ChallengeService {
         );
         if !self.generator.waits_on_upstream() {
             return self
-                .generate_at_once(user_id, difficulty, topic)
+                .generate_at_once(user_id, plan, difficulty, topic)
                 .instrument(span)
                 .await;
         }
-        let reservation = self.quotas.reserve(user_id).await?;
+        let reservation = self.quotas.reserve(user_id, plan).await?;
         // Run to completion even if the client hangs up, so the unit is settled either way
         // (the challenge then waits in the user's history).
         let service = self.clone();
@@ -101,6 +102,7 @@ impl ChallengeService {
     async fn generate_at_once(
         &self,
         user_id: &str,
+        plan: Option<&str>,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
@@ -108,7 +110,7 @@ impl ChallengeService {
             .request(&*self.generator, user_id, difficulty, topic)
             .await?;
         let txn = self.db.writer.begin().await?;
-        self.quotas.take(&txn, user_id).await?;
+        self.quotas.take(&txn, user_id, plan).await?;
         let generated = self
             .call_generator(&*self.generator, &request, "success")
             .await?;

@@ -1,6 +1,7 @@
 //! Integration tests: the real app over real HTTP and a real database (SQLite by default,
 //! PostgreSQL when `TEST_DATABASE_URL` is set).
 
+mod cli;
 mod helpers;
 mod process;
 
@@ -14,6 +15,7 @@ mod migrations;
 mod quota;
 mod telemetry;
 mod test_databases;
+mod tools;
 mod trust;
 mod web_app;
 pub mod webhooks;

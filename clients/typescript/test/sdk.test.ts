@@ -13,6 +13,7 @@ import {
   answerChallenge,
   configureChallenger,
   createDevToken,
+  exportMyData,
   generateChallenge,
   getChallenge,
   getHealth,
@@ -354,5 +355,31 @@ describe('challenges', () => {
     assert.equal(data.by_difficulty.hard.total_answered, 0);
     assert.ok(data.by_difficulty.hard.accuracy === null || data.by_difficulty.hard.accuracy === undefined);
     assert.equal(data.by_difficulty.medium.total_generated, 0);
+  });
+});
+
+describe('account', () => {
+  test('exportMyData returns everything stored about the caller as an attachment', async () => {
+    await signInAs('user_sdk_export');
+    const generated = await generate('medium');
+    await answerChallenge({ path: { id: generated.id }, body: { answer_id: 1 } });
+
+    const { data, error, response } = await exportMyData();
+    assert.equal(error, undefined, `exportMyData failed: ${JSON.stringify(error)}`);
+    assert.equal(response?.status, 200);
+    assert.equal(
+      response?.headers.get('content-disposition'),
+      'attachment; filename="challenger-export-user_sdk_export.json"',
+    );
+    assert.ok(data);
+    assert.equal(data.user.id, 'user_sdk_export');
+    assert.equal(data.quota.user_id, 'user_sdk_export');
+    assert.equal(data.quota.plan, null);
+    assert.equal(data.quota.quota_remaining, DAILY_QUOTA - 1);
+    assert.deepEqual(
+      data.challenges.map((c) => [c.id, c.answer?.selected_answer_id]),
+      [[generated.id, 1]],
+    );
+    assert.ok(!Number.isNaN(Date.parse(data.exported_at)));
   });
 });

@@ -167,6 +167,10 @@ export type DevTokenRequest = {
      */
     username?: string | null;
     /**
+     * Optional Clerk Billing plan slug (such as `pro`): the token carries `pla: "u:<plan>"`.
+     */
+    plan?: string | null;
+    /**
      * Lifetime in seconds (default 3600, at most 7 days).
      */
     ttl_secs?: number | null;
@@ -276,9 +280,14 @@ export type Quota = {
      */
     quota_remaining: number;
     /**
-     * Challenges allowed per 24-hour window.
+     * Challenges allowed per 24-hour window: the limit of the caller's plan.
      */
     daily_limit: number;
+    /**
+     * The caller's Clerk Billing plan (the slug of the token's `pla` claim, without its `u:` or
+     * `o:` scope), or null. Plans the server does not list get the default limit.
+     */
+    plan?: string | null;
     /**
      * When the current window started (RFC 3339, UTC).
      */
@@ -343,6 +352,53 @@ export type StatsByDifficulty = {
     easy: DifficultyStats;
     medium: DifficultyStats;
     hard: DifficultyStats;
+};
+
+/**
+ * UserExport
+ *
+ * Everything the service stores about a user: the profile, the quota, and every challenge with
+ * its recorded answer, newest first.
+ */
+export type UserExport = {
+    user: UserProfile;
+    quota: Quota;
+    /**
+     * Every challenge of the user, newest first, as the history lists them.
+     */
+    challenges: Array<Challenge>;
+    /**
+     * When the document was made (RFC 3339, UTC).
+     */
+    exported_at: string;
+};
+
+/**
+ * UserProfile
+ *
+ * A user's profile as stored.
+ */
+export type UserProfile = {
+    /**
+     * The Clerk user id.
+     */
+    id: string;
+    /**
+     * The primary email address, if Clerk sent one.
+     */
+    email?: string | null;
+    username?: string | null;
+    first_name?: string | null;
+    last_name?: string | null;
+    /**
+     * When the service first stored the user (RFC 3339, UTC).
+     */
+    created_at: string;
+    /**
+     * Clerk's `updated_at` of the last profile received from a webhook; the Unix epoch while
+     * the profile comes only from session tokens.
+     */
+    updated_at: string;
 };
 
 /**
@@ -624,6 +680,39 @@ export type GetQuotaResponses = {
 };
 
 export type GetQuotaResponse = GetQuotaResponses[keyof GetQuotaResponses];
+
+export type ExportMyDataData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/me/export';
+};
+
+export type ExportMyDataErrors = {
+    /**
+     * The session token is missing or invalid; `detail` says why.
+     */
+    401: ErrorBody;
+    /**
+     * Unexpected server error.
+     */
+    500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
+};
+
+export type ExportMyDataError = ExportMyDataErrors[keyof ExportMyDataErrors];
+
+export type ExportMyDataResponses = {
+    /**
+     * The export document, as a file to save.
+     */
+    200: UserExport;
+};
+
+export type ExportMyDataResponse = ExportMyDataResponses[keyof ExportMyDataResponses];
 
 export type ReceiveClerkWebhookData = {
     body: ClerkWebhookEvent;
