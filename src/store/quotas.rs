@@ -174,7 +174,7 @@ pub async fn reset<C: ConnectionTrait>(
     use quotas::Column as Q;
     let result = quotas::Entity::update_many()
         .col_expr(Q::QuotaRemaining, new_limit(window))
-        .col_expr(Q::LastResetDate, Expr::val(window.now).into())
+        .col_expr(Q::LastResetDate, Expr::val(window.now))
         .col_expr(Q::DailyLimit, new_limit(window))
         .col_expr(Q::Plan, new_plan(window))
         .filter(Q::UserId.eq(user_id))
