@@ -113,7 +113,10 @@ fn describe() {
         QUOTA_REFUSALS,
         "Generations refused because the daily quota is spent."
     );
-    describe_counter!(TOKEN_REFUSALS, "Session tokens refused, by reason.");
+    describe_counter!(
+        TOKEN_REFUSALS,
+        "Session tokens refused, by reason (missing, expired, bad_signature, pending, user_deleted…)."
+    );
     describe_counter!(JWKS_FETCHES, "JWKS fetches by outcome (success, failure).");
     describe_gauge!(JWKS_KEYS, "RSA signing keys in the JWKS cache.");
     describe_counter!(
