@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { Logo } from '@/components/ui/logo';
-import { authMode } from './provider';
+import { useAuthMode } from '@/lib/auth';
 
 // `more` completes the label; phones show only the first word (the name stays whole).
 const NAV = [
@@ -22,7 +22,7 @@ function isCurrent(href: string, location: string, from: string | null): boolean
 export function Layout({ children }: { children: ReactNode }) {
   const [location] = useLocation();
   const from = new URLSearchParams(useSearch()).get('from');
-  const { UserMenu } = authMode();
+  const { UserMenu } = useAuthMode();
   return (
     <>
       <a className="skip-link" href="#main">

@@ -52,6 +52,7 @@ const emptyHistory: ChallengeHistory = { challenges: [], next_before: null };
 /** Stubs global fetch; `routes` ("METHOD /path") override the defaults. Returns the requests seen. */
 export function fakeServer(routes: Record<string, Route> = {}) {
   const all: Record<string, Route> = {
+    'GET /app-config.json': () => json({ clerk_publishable_key: null, dev_issuer: true }),
     'GET /api/quota': () => json(quota),
     'GET /api/my-history': () => json(emptyHistory),
     'GET /api/stats': () => json(stats),

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { setTokenGetter } from '@/lib/api-client';
+import { forgetUserData } from '@/lib/invalidate';
 import { AuthSessionContext, useAuthSession, type AuthMode } from '@/lib/auth';
 import { setUnauthorizedHandler } from '@/lib/query-client';
 import { devSessions } from './api/dev-session';
@@ -26,7 +27,7 @@ function DevGate({ children }: { children: ReactNode }) {
 
   // Signed out: nothing of that user's data stays in the cache for the next one.
   useEffect(() => {
-    if (!session) queryClient.clear();
+    if (!session) forgetUserData(queryClient);
   }, [session, queryClient]);
 
   const value = useMemo(() => ({ signOut: (reason?: string) => devSessions.signOut(reason ?? null) }), []);
