@@ -172,7 +172,16 @@ export type DevTokenResponse = {
 /**
  * How hard a challenge is.
  */
-export type Difficulty = 'easy' | 'medium' | 'hard';
+export const Difficulty = {
+    EASY: 'easy',
+    MEDIUM: 'medium',
+    HARD: 'hard'
+} as const;
+
+/**
+ * How hard a challenge is.
+ */
+export type Difficulty = typeof Difficulty[keyof typeof Difficulty];
 
 /**
  * DifficultyStats
@@ -239,7 +248,16 @@ export type HealthStatus = {
 /**
  * Whether a challenge has been answered, and how.
  */
-export type Outcome = 'unanswered' | 'correct' | 'wrong';
+export const Outcome = {
+    UNANSWERED: 'unanswered',
+    CORRECT: 'correct',
+    WRONG: 'wrong'
+} as const;
+
+/**
+ * Whether a challenge has been answered, and how.
+ */
+export type Outcome = typeof Outcome[keyof typeof Outcome];
 
 /**
  * Quota
@@ -337,7 +355,16 @@ export type WebhookAck = {
 /**
  * What happened to the delivery.
  */
-export type WebhookStatus = 'processed' | 'duplicate' | 'ignored';
+export const WebhookStatus = {
+    PROCESSED: 'processed',
+    DUPLICATE: 'duplicate',
+    IGNORED: 'ignored'
+} as const;
+
+/**
+ * What happened to the delivery.
+ */
+export type WebhookStatus = typeof WebhookStatus[keyof typeof WebhookStatus];
 
 export type GenerateChallengeData = {
     body: GenerateChallengeRequest;
