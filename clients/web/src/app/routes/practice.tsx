@@ -3,6 +3,7 @@ import { EmptyState } from '@/components/ui/status';
 import { GeneratorForm } from '@/features/challenges/components/generator-form';
 import { HistoryResults } from '@/features/history/components/history-results';
 import { isDifficulty } from '@/lib/format';
+import { paths } from '@/lib/paths';
 import { PageHeader } from '../layout';
 
 export function PracticeRoute() {
@@ -17,7 +18,7 @@ export function PracticeRoute() {
         <section className="card" aria-labelledby="recent-heading">
           <div className="card-header">
             <h2 id="recent-heading">Recent challenges</h2>
-            <Link href="/history" className="text-link">
+            <Link href={paths.history.href()} className="text-link">
               All history
             </Link>
           </div>

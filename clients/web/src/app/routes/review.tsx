@@ -2,6 +2,7 @@ import { Link } from 'wouter';
 import { EmptyState } from '@/components/ui/status';
 import { HistoryFilters } from '@/features/history/components/history-filters';
 import { HistoryResults } from '@/features/history/components/history-results';
+import { paths } from '@/lib/paths';
 import { PageHeader } from '../layout';
 import { useFilterParams } from './history';
 
@@ -21,7 +22,7 @@ export function ReviewRoute() {
           empty={
             <EmptyState title={filter.difficulty ? 'No mistakes at this difficulty' : 'No mistakes to review'}>
               <p>
-                Nothing answered wrong{filter.difficulty ? ' here' : ' so far'}. <Link href="/">Try a harder challenge</Link>.
+                Nothing answered wrong{filter.difficulty ? ' here' : ' so far'}. <Link href={paths.practice.href()}>Try a harder challenge</Link>.
               </p>
             </EmptyState>
           }
