@@ -45,7 +45,11 @@ function nav(name: string) {
 }
 
 function claims(jwt: string): { sub: string; iss: string; sid: string } {
-  return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { sub: string; iss: string; sid: string };
+  return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as {
+    sub: string;
+    iss: string;
+    sid: string;
+  };
 }
 
 describe('a learner signing in with Clerk', () => {

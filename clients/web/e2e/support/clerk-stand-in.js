@@ -9,7 +9,8 @@
 // (`GET /v1/client`), signing in (`POST /v1/client/sign_ins`), a session token
 // (`POST /v1/client/sessions/<id>/tokens`, signed by the test's key) and signing out.
 (() => {
-  const publishableKey = document.currentScript?.getAttribute('data-clerk-publishable-key') ?? window.__clerk_publishable_key;
+  const publishableKey =
+    document.currentScript?.getAttribute('data-clerk-publishable-key') ?? window.__clerk_publishable_key;
   const frontendApi = `https://${atob(publishableKey.split('_')[2]).replace(/\$$/, '')}`;
 
   async function frontendApiCall(method, path, form) {

@@ -16,15 +16,27 @@ export const APP_CONFIG_PATH = '/app-config.json';
 async function fetchAppConfig({ signal }: { signal: AbortSignal }): Promise<AppConfig> {
   let response: Response;
   try {
-    response = await fetch(new Request(`${apiBaseUrl}${APP_CONFIG_PATH}`, { signal, headers: { Accept: 'application/json' } }));
+    response = await fetch(
+      new Request(`${apiBaseUrl}${APP_CONFIG_PATH}`, { signal, headers: { Accept: 'application/json' } }),
+    );
   } catch (error) {
     if (signal.aborted) throw error;
-    throw new ApiError(`Cannot reach the server${apiBaseUrl ? ` at ${apiBaseUrl}` : ''}. Check your connection and try again.`, 0);
+    throw new ApiError(
+      `Cannot reach the server${apiBaseUrl ? ` at ${apiBaseUrl}` : ''}. Check your connection and try again.`,
+      0,
+    );
   }
-  if (!response.ok) throw new ApiError(`The server answered ${APP_CONFIG_PATH} with status ${response.status}.`, response.status);
+  if (!response.ok)
+    throw new ApiError(`The server answered ${APP_CONFIG_PATH} with status ${response.status}.`, response.status);
   const config = (await response.json().catch(() => null)) as Partial<AppConfig> | null;
-  if (typeof config?.dev_issuer !== 'boolean' || (config.clerk_publishable_key != null && typeof config.clerk_publishable_key !== 'string')) {
-    throw new ApiError(`The server's ${APP_CONFIG_PATH} is not the app's settings: is this a challenger server?`, response.status);
+  if (
+    typeof config?.dev_issuer !== 'boolean' ||
+    (config.clerk_publishable_key != null && typeof config.clerk_publishable_key !== 'string')
+  ) {
+    throw new ApiError(
+      `The server's ${APP_CONFIG_PATH} is not the app's settings: is this a challenger server?`,
+      response.status,
+    );
   }
   return { clerk_publishable_key: config.clerk_publishable_key ?? null, dev_issuer: config.dev_issuer };
 }

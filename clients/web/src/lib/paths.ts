@@ -13,7 +13,9 @@ export interface HistoryQuery {
 
 /** The query string's parameters, in the given order, without the unset ones. */
 export function searchParams(query: Record<string, string | undefined>): URLSearchParams {
-  return new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return new URLSearchParams(
+    Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 function withQuery(path: string, query: Record<string, string | undefined>): string {

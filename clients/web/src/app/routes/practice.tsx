@@ -12,7 +12,9 @@ export function PracticeRoute() {
   return (
     <>
       <title>Practice · Challenger</title>
-      <PageHeader title="Practice">Pick a difficulty and, if you like, a topic. Each challenge has four options and one right answer.</PageHeader>
+      <PageHeader title="Practice">
+        Pick a difficulty and, if you like, a topic. Each challenge has four options and one right answer.
+      </PageHeader>
       <div className="practice-grid">
         <GeneratorForm initialDifficulty={isDifficulty(difficulty) ? difficulty : undefined} />
         <section className="card" aria-labelledby="recent-heading">
@@ -27,7 +29,9 @@ export function PracticeRoute() {
             from="practice"
             limit={5}
             paged={false}
-            empty={<EmptyState title="Nothing here yet">Your challenges will show up here once you generate one.</EmptyState>}
+            empty={
+              <EmptyState title="Nothing here yet">Your challenges will show up here once you generate one.</EmptyState>
+            }
           />
         </section>
       </div>

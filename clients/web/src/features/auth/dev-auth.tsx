@@ -42,7 +42,10 @@ function DevUserMenu() {
   return (
     <div className="user-menu">
       <span className="avatar" aria-hidden="true">
-        {userId.replace(/^user_/, '').charAt(0).toUpperCase() || '?'}
+        {userId
+          .replace(/^user_/, '')
+          .charAt(0)
+          .toUpperCase() || '?'}
       </span>
       <span className="user-id" title={userId}>
         <span className="visually-hidden">Signed in as </span>

@@ -41,9 +41,13 @@ describe('the sign-in the server asks for', () => {
   });
 
   it('tells the operator to set CLERK_PUBLISHABLE_KEY when the server has neither', async () => {
-    const server = fakeServer({ 'GET /app-config.json': () => json({ clerk_publishable_key: null, dev_issuer: false }) });
+    const server = fakeServer({
+      'GET /app-config.json': () => json({ clerk_publishable_key: null, dev_issuer: false }),
+    });
     renderApp('/history', { appConfig: null });
-    expect(await screen.findByRole('heading', { level: 1, name: 'Sign-in is not set up on this server yet' })).toBeTruthy();
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Sign-in is not set up on this server yet' }),
+    ).toBeTruthy();
     expect(screen.getByText('CLERK_PUBLISHABLE_KEY')).toBeTruthy();
     expect(screen.queryByLabelText('User id')).toBeNull();
     expect(screen.queryByText('Clerk sign-in form')).toBeNull();
@@ -56,7 +60,9 @@ describe('the sign-in the server asks for', () => {
     fakeServer({
       'GET /app-config.json': () => {
         answers += 1;
-        return answers === 1 ? json({ detail: 'starting' }, 503) : json({ clerk_publishable_key: null, dev_issuer: true });
+        return answers === 1
+          ? json({ detail: 'starting' }, 503)
+          : json({ clerk_publishable_key: null, dev_issuer: true });
       },
     });
     renderApp('/', { appConfig: null });

@@ -74,7 +74,13 @@ export function GeneratorForm({ initialDifficulty = 'easy' }: { initialDifficult
             {TOPICS.map((t) => {
               const on = topic.trim().toLowerCase() === t.toLowerCase();
               return (
-                <button key={t} type="button" className="chip" aria-pressed={on} onClick={() => setTopic(on ? '' : t.toLowerCase())}>
+                <button
+                  key={t}
+                  type="button"
+                  className="chip"
+                  aria-pressed={on}
+                  onClick={() => setTopic(on ? '' : t.toLowerCase())}
+                >
                   {t}
                 </button>
               );

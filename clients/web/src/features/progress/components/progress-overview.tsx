@@ -15,7 +15,8 @@ export function ProgressOverview() {
       <div className="card">
         <EmptyState title="No progress yet">
           <p>
-            Answer a few challenges and your accuracy shows up here. <Link href={paths.practice.href()}>Start practising</Link>.
+            Answer a few challenges and your accuracy shows up here.{' '}
+            <Link href={paths.practice.href()}>Start practising</Link>.
           </p>
         </EmptyState>
       </div>
