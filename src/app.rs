@@ -101,7 +101,8 @@ impl App {
         Ok(Self { state, jwks })
     }
 
-    /// The HTTP endpoint: API, spec, Swagger UI, and the middleware around them.
+    /// The HTTP endpoint: API, spec, Swagger UI, the web app and its settings, and the
+    /// middleware around them.
     pub fn endpoint(&self, config: &Config) -> impl Endpoint<Output = Response> + 'static {
         let api = api::service();
         let cors = Cors::new()
@@ -116,6 +117,13 @@ impl App {
             .at(
                 "/metrics",
                 MetricsEndpoint::new(config.metrics_token.as_ref().map(|t| t.expose())),
+            )
+            .at(
+                api::APP_CONFIG_PATH,
+                poem::get(api::AppConfig::new(
+                    config.clerk_publishable_key.as_ref(),
+                    self.state.dev_issuer.is_some(),
+                )),
             )
             .nest("/", api)
             .with(api::WebApp)

@@ -13,6 +13,8 @@ pub struct Config {
     pub http: HttpTimeouts,
     pub database_url: String,
     pub auth: AuthConfig,
+    /// `CLERK_PUBLISHABLE_KEY`: the Clerk instance the embedded web app signs in with.
+    pub clerk_publishable_key: Option<PublishableKey>,
     pub webhook_secret: Option<Secret>,
     pub cors_allowed_origins: Vec<String>,
     pub daily_quota: u32,
@@ -106,6 +108,68 @@ pub struct CodeRunnerConfig {
     pub timeout: Duration,
 }
 
+/// A Clerk publishable key (`pk_live_…`/`pk_test_…`), checked to decode to a Frontend API host.
+/// It is public by design: the web app hands it to Clerk's browser script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishableKey {
+    key: String,
+    frontend_api: String,
+}
+
+impl PublishableKey {
+    /// Checks the key as Clerk's own SDKs parse it: a `pk_live_`/`pk_test_` prefix, then base64
+    /// (padding optional) of `<frontend-api-host>$`. The host must be a plain DNS name, since it
+    /// ends up in a URL and in the Content-Security-Policy.
+    pub fn parse(key: &str) -> Result<Self, &'static str> {
+        let body = key
+            .strip_prefix("pk_live_")
+            .or_else(|| key.strip_prefix("pk_test_"))
+            .ok_or("expected a Clerk publishable key starting with pk_live_ or pk_test_")?;
+        let decoded = base64::Engine::decode(&KEY_BASE64, body)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or("the part after pk_live_/pk_test_ is not base64; copy the key again from the Clerk dashboard")?;
+        let host = decoded
+            .strip_suffix('$')
+            .filter(|host| is_dns_name(host))
+            .ok_or("the key does not decode to a Clerk Frontend API host; copy it again from the Clerk dashboard")?;
+        Ok(Self {
+            frontend_api: host.to_ascii_lowercase(),
+            key: key.to_owned(),
+        })
+    }
+
+    /// The key itself, as the web app passes it to Clerk.
+    pub fn as_str(&self) -> &str {
+        &self.key
+    }
+
+    /// Where Clerk's browser script and Frontend API live (`https://clerk.example.com`): the
+    /// origin a Content-Security-Policy must admit for the app to sign in.
+    pub fn frontend_api_origin(&self) -> String {
+        format!("https://{}", self.frontend_api)
+    }
+}
+
+/// Standard base64, with or without padding (Clerk's own keys come both ways).
+const KEY_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+/// A host name of at least two labels of letters, digits and inner hyphens.
+fn is_dns_name(host: &str) -> bool {
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    host.len() <= 253 && host.contains('.') && host.split('.').all(label)
+}
+
 /// A value that must never reach a log line.
 #[derive(Clone)]
 pub struct Secret(String);
@@ -160,6 +224,7 @@ impl Config {
             http,
             database_url: database_url(&env)?,
             auth,
+            clerk_publishable_key: publishable_key(&env)?,
             webhook_secret: webhook_secret(&env)?,
             cors_allowed_origins: list(Some(
                 env.get("CORS_ALLOWED_ORIGINS")
@@ -438,6 +503,23 @@ fn quota_plans(env: &Env) -> Result<BTreeMap<String, u32>, ConfigError> {
     Ok(plans)
 }
 
+/// `CLERK_PUBLISHABLE_KEY`, which only makes sense with a Clerk key to verify the sessions it
+/// signs in: without one the app would sign in with Clerk and every request would be refused.
+fn publishable_key(env: &Env) -> Result<Option<PublishableKey>, ConfigError> {
+    let Some(key) = env.get("CLERK_PUBLISHABLE_KEY") else {
+        return Ok(None);
+    };
+    let key =
+        PublishableKey::parse(&key).map_err(|reason| invalid("CLERK_PUBLISHABLE_KEY", reason))?;
+    if env.get("CLERK_JWT_KEY").is_none() && env.get("CLERK_JWKS_URL").is_none() {
+        return Err(invalid(
+            "CLERK_PUBLISHABLE_KEY",
+            "set CLERK_JWT_KEY or CLERK_JWKS_URL too, so the server can verify the sessions Clerk signs in",
+        ));
+    }
+    Ok(Some(key))
+}
+
 fn webhook_secret(env: &Env) -> Result<Option<Secret>, ConfigError> {
     let Some(secret) = env.get("CLERK_WEBHOOK_SECRET") else {
         return Ok(None);
@@ -576,6 +658,80 @@ mod tests {
         assert_eq!(config.http.header, Duration::from_secs(10));
         assert_eq!(config.http.idle, Duration::from_secs(60));
         assert_eq!(config.http.body, Duration::from_secs(30));
+    }
+
+    /// `pk_test_` + base64 of `host$`, as the Clerk dashboard shows it (padding stripped).
+    fn publishable(prefix: &str, decoded: &str) -> String {
+        let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, decoded);
+        format!("{prefix}{}", body.trim_end_matches('='))
+    }
+
+    /// A real RSA public key, on one line with literal `\n` as a `.env` file carries it.
+    const PEM: &str = "-----BEGIN PUBLIC KEY-----\\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu3iAamvWYDM0ByBzpMJ7\\nMsguTQtQcBXVHqw4c9PrW0kPKa9f0c9bkrQY547IzleN2GnG7P/hDo6lOmVKJ9EP\\nu7Ph6a+jO4HkwHe7rjRfaKEZWf7RZiWe0sVDrICsV6M9B8yrfnht9liPkyCZSqzi\\nfHg3xI33fDnTfsEfGAHWuYgtGu5heGk8PcqlGKw9ps9I6NS7jkeKyanzAgmT4vzk\\nwHXorgOgJMpAYAn5lTmpGr+hFUrbIjYGcHiUdMm+wHkvA17SNBkxV0MUcV2MHOpd\\nwjtrOxA+8wgVpCMz4MtEFK5arodgGtC1G3n+scNsERDTZFwH72jB1HI2KmEjbJfj\\n4wIDAQAB\\n-----END PUBLIC KEY-----";
+
+    #[test]
+    fn a_publishable_key_names_its_frontend_api() {
+        for (prefix, host) in [
+            ("pk_test_", "clerk.challenger.test"),
+            ("pk_live_", "clerk.example.com"),
+            ("pk_test_", "happy-otter-42.clerk.accounts.dev"),
+        ] {
+            let key = publishable(prefix, &format!("{host}$"));
+            let config = config(&[("CLERK_PUBLISHABLE_KEY", &key), ("CLERK_JWT_KEY", PEM)])
+                .expect("a valid key");
+            let parsed = config.clerk_publishable_key.expect("kept");
+            assert_eq!(parsed.as_str(), key);
+            assert_eq!(parsed.frontend_api_origin(), format!("https://{host}"));
+        }
+        // Padded base64 is accepted too.
+        let padded = format!(
+            "pk_test_{}",
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "clerk.ab.dev$")
+        );
+        assert!(padded.ends_with('='));
+        assert_eq!(
+            PublishableKey::parse(&padded).map(|k| k.frontend_api_origin()),
+            Ok("https://clerk.ab.dev".to_owned())
+        );
+        // Unset: the app uses the development issuer or says what to configure.
+        assert!(config(&[]).expect("valid").clerk_publishable_key.is_none());
+    }
+
+    #[test]
+    fn a_malformed_publishable_key_stops_the_server_naming_the_variable() {
+        for key in [
+            "sk_test_abc".to_owned(),
+            "pk_prod_Y2xlcmsuZXhhbXBsZS5jb20k".to_owned(),
+            "pk_test_".to_owned(),
+            "pk_test_!!!notbase64".to_owned(),
+            publishable("pk_test_", "clerk.example.com"),
+            publishable("pk_test_", "localhost$"),
+            publishable("pk_test_", "clerk.example.com$$"),
+            publishable("pk_test_", "clerk.example.com/path$"),
+            publishable("pk_test_", "clerk.example.com; script-src *$"),
+            publishable("pk_test_", "-bad.example.com$"),
+        ] {
+            let error =
+                config(&[("CLERK_PUBLISHABLE_KEY", &key), ("CLERK_JWT_KEY", PEM)]).expect_err(&key);
+            assert_eq!(error.variable, "CLERK_PUBLISHABLE_KEY", "{key}");
+            assert_eq!(error.to_string().lines().count(), 1);
+        }
+    }
+
+    #[test]
+    fn a_publishable_key_needs_a_clerk_key_to_verify_its_sessions() {
+        let key = publishable("pk_test_", "clerk.example.com$");
+        let error = config(&[("CLERK_PUBLISHABLE_KEY", &key)]).expect_err("no Clerk key");
+        assert_eq!(error.variable, "CLERK_PUBLISHABLE_KEY");
+        assert!(error.reason.contains("CLERK_JWT_KEY or CLERK_JWKS_URL"));
+        let jwks = config(&[
+            ("CLERK_PUBLISHABLE_KEY", &key),
+            (
+                "CLERK_JWKS_URL",
+                "https://clerk.example.com/.well-known/jwks.json",
+            ),
+        ]);
+        assert!(jwks.expect("valid").clerk_publishable_key.is_some());
     }
 
     #[test]

@@ -6,5 +6,13 @@ import { defineConfig } from '@hey-api/openapi-ts';
 export default defineConfig({
   input: '../../openapi/openapi.json',
   output: process.env.CHALLENGER_SDK_OUTPUT ?? 'src/client',
-  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk', '@tanstack/react-query'],
+  plugins: [
+    '@hey-api/client-fetch',
+    // Enums also as objects (`Difficulty.EASY`), so clients can list the values at run time.
+    { name: '@hey-api/typescript', enums: 'javascript' },
+    // The schemas as constants (`GenerateChallengeRequestSchema`): limits such as maxLength.
+    { name: '@hey-api/schemas', includeInEntry: true },
+    '@hey-api/sdk',
+    '@tanstack/react-query',
+  ],
 });

@@ -42,4 +42,9 @@ export default defineConfig([
     extends: [js.configs.recommended],
     languageOptions: { globals: globals.node },
   },
+  {
+    // Served to the browser by the end-to-end tests in place of Clerk's script.
+    files: ['e2e/support/clerk-stand-in.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
 ]);

@@ -18,6 +18,8 @@ export default defineConfig({
     env: { VITE_API_URL: 'http://localhost:8000' },
     include: ['src/**/*.test.tsx', 'src/**/*.test.ts'],
     setupFiles: ['src/testing/setup.ts'],
+    // Generous for a loaded 2-core CI machine, where typing into jsdom alone can take seconds.
+    testTimeout: 20_000,
     unstubEnvs: true,
     unstubGlobals: true,
   },

@@ -32,7 +32,7 @@ pub use routes::allow_header;
 pub use security::SessionCookie;
 pub use spec::{spec_endpoint, spec_json, swagger_ui};
 pub use state::{AppState, Services};
-pub use web_app::WebApp;
+pub use web_app::{APP_CONFIG_PATH, AppConfig, WebApp};
 
 pub const API_VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -1,5 +1,6 @@
 //! The web app: `clients/web/dist`, embedded in the binary at compile time and served at `/` on
-//! the API's own origin, with client-side routes answered by `index.html`.
+//! the API's own origin, with client-side routes answered by `index.html`, and the run-time
+//! settings it reads at start (`/app-config.json`).
 
 use std::borrow::Cow;
 
@@ -8,6 +9,8 @@ use poem::{
     http::{HeaderValue, Method, StatusCode, header},
 };
 use rust_embed::Embed;
+
+use crate::config::PublishableKey;
 
 #[derive(Embed)]
 #[folder = "clients/web/dist"]
@@ -51,10 +54,67 @@ impl<E: Endpoint> Endpoint for WebAppEndpoint<E> {
     }
 }
 
-/// Whether the app answers `request` (one of its files, or a client route), rather than the API.
+/// Whether the app answers `request` (one of its files, its settings, or a client route),
+/// rather than the API.
 pub fn answers(request: &Request) -> bool {
-    app_path(request)
-        .is_some_and(|path| Assets::get(file(path)).is_some() || is_client_route(request, path))
+    app_path(request).is_some_and(|path| {
+        Assets::get(file(path)).is_some()
+            || path == &APP_CONFIG_PATH[1..]
+            || is_client_route(request, path)
+    })
+}
+
+/// Where the app reads its run-time settings.
+pub const APP_CONFIG_PATH: &str = "/app-config.json";
+
+/// `GET /app-config.json`: how the embedded app signs in on this server, decided at run time so
+/// one build serves every deployment. `{"clerk_publishable_key": string|null, "dev_issuer":
+/// bool}`, revalidated on every load (`no-cache` and an ETag of the content), so a browser never
+/// keeps a key the server no longer has. A file, not an inline script, which the app's
+/// Content-Security-Policy forbids.
+pub struct AppConfig {
+    body: bytes::Bytes,
+    etag: String,
+}
+
+impl AppConfig {
+    pub fn new(clerk_publishable_key: Option<&PublishableKey>, dev_issuer: bool) -> Self {
+        let body = serde_json::json!({
+            "clerk_publishable_key": clerk_publishable_key.map(PublishableKey::as_str),
+            "dev_issuer": dev_issuer,
+        })
+        .to_string();
+        let hash = <sha2::Sha256 as sha2::Digest>::digest(body.as_bytes());
+        Self {
+            etag: quoted_hex(&hash),
+            body: body.into(),
+        }
+    }
+}
+
+impl Endpoint for AppConfig {
+    type Output = Response;
+
+    async fn call(&self, request: Request) -> poem::Result<Response> {
+        let builder = Response::builder()
+            .header(header::ETAG, self.etag.as_str())
+            .header(header::CACHE_CONTROL, "no-cache");
+        if client_has(&request, &self.etag) {
+            return Ok(builder.status(StatusCode::NOT_MODIFIED).finish());
+        }
+        Ok(builder
+            .content_type("application/json")
+            .body(self.body.clone()))
+    }
+}
+
+/// Whether the request's `If-None-Match` lists `etag`: the client's copy is current.
+fn client_has(request: &Request, etag: &str) -> bool {
+    request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag))
 }
 
 /// The file a path names: the root is `index.html`.
@@ -99,12 +159,7 @@ fn index_for_navigation() -> Response {
 fn asset(request: &Request, path: &str) -> Option<Response> {
     let file = Assets::get(path)?;
     let etag = etag(&file);
-    let current = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
-    if current {
+    if client_has(request, &etag) {
         return Some(
             Response::builder()
                 .status(StatusCode::NOT_MODIFIED)
@@ -143,7 +198,11 @@ fn cache_control(path: &str) -> &'static str {
 }
 
 fn etag(file: &rust_embed::EmbeddedFile) -> String {
-    let hash = file.metadata.sha256_hash();
+    quoted_hex(&file.metadata.sha256_hash())
+}
+
+/// An ETag from a SHA-256 digest: its first 16 bytes in hex, quoted.
+fn quoted_hex(hash: &[u8]) -> String {
     let hex: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
     format!("\"{hex}\"")
 }

@@ -2,7 +2,7 @@
 
 use reqwest::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 
-use crate::helpers::{TestApp, json_body};
+use crate::helpers::{TestApp, TestEnv, json_body};
 
 const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
@@ -121,4 +121,96 @@ async fn the_api_and_its_docs_are_unchanged_beside_the_app() {
     assert!(docs.text().await.expect("html").contains("swagger"));
     let quota = navigate(&app, "/api/quota").await;
     assert_eq!(quota.status(), 401, "the API still wants a token");
+}
+
+/// `pk_test_` + unpadded base64 of `<host>$`, as the Clerk dashboard shows a key.
+fn publishable_key(host: &str) -> String {
+    let body = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("{host}$"),
+    );
+    format!("pk_test_{}", body.trim_end_matches('='))
+}
+
+async fn app_config(app: &TestApp) -> (reqwest::Response, serde_json::Value) {
+    let response = app.get_anonymous("/app-config.json").await;
+    let copy = app.get_anonymous("/app-config.json").await;
+    (response, json_body(copy).await)
+}
+
+#[tokio::test]
+async fn the_app_reads_how_to_sign_in_at_run_time() {
+    // A Clerk key without a publishable key: the app must say what to configure.
+    let clerk_only = TestApp::spawn().await;
+    let (response, body) = app_config(&clerk_only).await;
+    assert_eq!(response.status(), 200);
+    assert!(header(&response, CONTENT_TYPE).starts_with("application/json"));
+    assert_eq!(header(&response, CACHE_CONTROL), "no-cache");
+    assert_eq!(
+        body,
+        serde_json::json!({"clerk_publishable_key": null, "dev_issuer": false})
+    );
+    let without_key = header(&response, ETAG).to_owned();
+
+    let key = publishable_key("clerk.challenger.test");
+    let with_key = TestEnv::new()
+        .set("CLERK_PUBLISHABLE_KEY", key.as_str())
+        .spawn()
+        .await;
+    let (response, body) = app_config(&with_key).await;
+    assert_eq!(header(&response, CACHE_CONTROL), "no-cache");
+    assert_eq!(
+        body,
+        serde_json::json!({"clerk_publishable_key": key, "dev_issuer": false})
+    );
+    let etag = header(&response, ETAG).to_owned();
+    assert_ne!(etag, without_key, "the validator changes with the key");
+
+    // Another key, another validator: a browser never keeps the old one.
+    let other = TestEnv::new()
+        .set("CLERK_PUBLISHABLE_KEY", publishable_key("clerk.other.test"))
+        .spawn()
+        .await;
+    let (response, _) = app_config(&other).await;
+    assert_ne!(header(&response, ETAG), etag);
+
+    // The browser's revalidation: unchanged gets a 304, a stale copy the new content.
+    let current = with_key
+        .client
+        .get(with_key.url("/app-config.json"))
+        .header(IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(current.status(), 304);
+    assert_eq!(header(&current, CACHE_CONTROL), "no-cache");
+    assert!(current.bytes().await.expect("body").is_empty());
+    let stale = with_key
+        .client
+        .get(with_key.url("/app-config.json"))
+        .header(IF_NONE_MATCH, &without_key)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(stale.status(), 200);
+}
+
+#[tokio::test]
+async fn without_a_clerk_key_the_app_offers_the_development_sign_in() {
+    let app = TestEnv::new().unset("CLERK_JWT_KEY").spawn().await;
+    let (response, body) = app_config(&app).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        body,
+        serde_json::json!({"clerk_publishable_key": null, "dev_issuer": true})
+    );
+    // It is a file of the app, not an API route: other methods are refused as JSON.
+    let post = app
+        .client
+        .post(app.url("/app-config.json"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(post.status(), 405);
+    assert!(json_body(post).await["detail"].is_string());
 }

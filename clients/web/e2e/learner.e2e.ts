@@ -89,7 +89,9 @@ describe('a learner on a desktop browser', () => {
     await signIn(page, USER);
     await page.getByRole('heading', { level: 1, name: 'Practice' }).waitFor();
     expect(await quotaText()).toBe('5 of 5 challenges left today');
-    expect(await page.getByText(/^Refills /).textContent()).toMatch(/^Refills \w{3} \d+, \d{4}, \d+:\d\d [AP]M \(in (23 h 59 min|24 h)\)$/);
+    expect(await page.getByText(/^Refills /).textContent()).toMatch(
+      /^Refills \w{3} \d+, \d{4}, \d+:\d\d [AP]M \(in (23 h 59 min|24 h)\)$/,
+    );
     expect(await page.getByRole('button', { name: 'Generate challenge' }).isEnabled()).toBe(true);
     await page.getByText('Nothing here yet').waitFor();
     await screenshot(page, 'desktop-practice');
@@ -131,7 +133,9 @@ describe('a learner on a desktop browser', () => {
     expect(await options.nth(wrong).textContent()).toContain('Your answer');
     expect(await page.getByRole('article').getByRole('button').count()).toBe(0);
     // Keyboard focus moved to the verdict.
-    expect(await page.evaluate(() => document.activeElement?.querySelector('h2')?.textContent)).toContain('Wrong answer');
+    expect(await page.evaluate(() => document.activeElement?.querySelector('h2')?.textContent)).toContain(
+      'Wrong answer',
+    );
     await screenshot(page, 'desktop-challenge-answered');
     await expectAccessible(page, 'answered challenge');
   });
@@ -150,7 +154,9 @@ describe('a learner on a desktop browser', () => {
     await nav('Practice').click();
     await expect.poll(() => quotaText()).toBe('2 of 5 challenges left today');
     await page.getByRole('heading', { name: 'Recent challenges' }).waitFor();
-    await expect.poll(() => page.getByRole('region', { name: 'Recent challenges' }).getByRole('listitem').count()).toBe(3);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Recent challenges' }).getByRole('listitem').count())
+      .toBe(3);
   });
 
   it('finds all three in history, newest first, each with its outcome', async () => {
@@ -217,9 +223,14 @@ describe('a learner on a desktop browser', () => {
   it('shows progress: accuracy overall and per difficulty, with a chart', async () => {
     await nav('Progress').click();
     await page.getByRole('heading', { name: 'Accuracy by difficulty' }).waitFor();
-    const tiles = await page.getByRole('term').evaluateAll((terms) => terms.map((t) => `${t.textContent}: ${t.nextElementSibling?.textContent}`));
+    const tiles = await page
+      .getByRole('term')
+      .evaluateAll((terms) => terms.map((t) => `${t.textContent}: ${t.nextElementSibling?.textContent}`));
     expect(tiles).toEqual(['Accuracy: 50%', 'Answered: 2 of 3', 'Correct: 1', 'Mistakes: 1Review']);
-    const bars = await page.getByRole('region', { name: 'Accuracy by difficulty' }).getByRole('listitem').allTextContents();
+    const bars = await page
+      .getByRole('region', { name: 'Accuracy by difficulty' })
+      .getByRole('listitem')
+      .allTextContents();
     expect(bars).toEqual([
       'Easy100% 1 of 1 correct · 1 generated',
       'Medium– none answered yet · 1 generated',
@@ -280,13 +291,18 @@ describe('the same learner on phones', () => {
     await checkScreen('sign-in');
     await signIn(phone.page, USER);
     expect(await quotaText(phone.page)).toBe('2 of 5 challenges left today');
-    await expect.poll(() => phone.page.getByRole('region', { name: 'Recent challenges' }).getByRole('listitem').count()).toBe(3);
+    await expect
+      .poll(() => phone.page.getByRole('region', { name: 'Recent challenges' }).getByRole('listitem').count())
+      .toBe(3);
     await checkScreen('practice');
   });
 
   it('opens the unanswered challenge and its options', async () => {
     await phoneNav('History').click();
-    await phone.page.getByRole('main').getByRole('link', { name: /Unanswered/ }).click();
+    await phone.page
+      .getByRole('main')
+      .getByRole('link', { name: /Unanswered/ })
+      .click();
     await phone.page.getByRole('heading', { level: 1 }).waitFor();
     await optionButton(generated.medium!, 0, phone.page).waitFor();
     await checkScreen('challenge');
@@ -295,7 +311,9 @@ describe('the same learner on phones', () => {
   it('answers it and reads the explanation', async () => {
     const medium = generated.medium!;
     await optionButton(medium, 0, phone.page).click();
-    await phone.page.getByRole('heading', { name: medium.correct_answer_id === 0 ? 'Correct!' : 'Wrong answer' }).waitFor();
+    await phone.page
+      .getByRole('heading', { name: medium.correct_answer_id === 0 ? 'Correct!' : 'Wrong answer' })
+      .waitFor();
     await checkScreen('challenge-answered');
   });
 

@@ -13,7 +13,10 @@ const run = e2eRun({ DAILY_QUOTA: String(COUNT) }, async (server) => {
     body: JSON.stringify({ user_id: USER }),
   });
   for (let i = 0; i < COUNT; i++) {
-    await api(server, '/api/generate-challenge', token, { method: 'POST', body: JSON.stringify({ difficulty: 'easy' }) });
+    await api(server, '/api/generate-challenge', token, {
+      method: 'POST',
+      body: JSON.stringify({ difficulty: 'easy' }),
+    });
   }
 });
 

@@ -25,7 +25,9 @@ describe('a learner who used up the daily quota', () => {
       await page.waitForURL(/\/challenges\/\d+$/);
       await expect.poll(() => page.getByRole('article').getByRole('button').count()).toBe(4);
       await page.getByRole('link', { name: 'Practice', exact: true }).click();
-      await expect.poll(() => page.getByText(/challenges left today/).textContent()).toBe(`${left} of 2 challenges left today`);
+      await expect
+        .poll(() => page.getByText(/challenges left today/).textContent())
+        .toBe(`${left} of 2 challenges left today`);
     }
   });
 

@@ -191,7 +191,16 @@ export type DevTokenResponse = {
 /**
  * How hard a challenge is.
  */
-export type Difficulty = 'easy' | 'medium' | 'hard';
+export const Difficulty = {
+    EASY: 'easy',
+    MEDIUM: 'medium',
+    HARD: 'hard'
+} as const;
+
+/**
+ * How hard a challenge is.
+ */
+export type Difficulty = typeof Difficulty[keyof typeof Difficulty];
 
 /**
  * DifficultyStats
@@ -258,12 +267,39 @@ export type HealthStatus = {
 /**
  * The language a challenge's code is written in.
  */
-export type Language = 'python' | 'javascript' | 'typescript' | 'rust' | 'go' | 'java' | 'c' | 'cpp' | 'ruby' | 'php' | 'sql' | 'bash';
+export const Language = {
+    PYTHON: 'python',
+    JAVASCRIPT: 'javascript',
+    TYPESCRIPT: 'typescript',
+    RUST: 'rust',
+    GO: 'go',
+    JAVA: 'java',
+    C: 'c',
+    CPP: 'cpp',
+    RUBY: 'ruby',
+    PHP: 'php',
+    SQL: 'sql',
+    BASH: 'bash'
+} as const;
+
+/**
+ * The language a challenge's code is written in.
+ */
+export type Language = typeof Language[keyof typeof Language];
 
 /**
  * Whether a challenge has been answered, and how.
  */
-export type Outcome = 'unanswered' | 'correct' | 'wrong';
+export const Outcome = {
+    UNANSWERED: 'unanswered',
+    CORRECT: 'correct',
+    WRONG: 'wrong'
+} as const;
+
+/**
+ * Whether a challenge has been answered, and how.
+ */
+export type Outcome = typeof Outcome[keyof typeof Outcome];
 
 /**
  * Quota
@@ -406,7 +442,19 @@ export type UserProfile = {
  * `reviewed` (a built-in question without a program, checked by review), `cross_checked` (a
  * second model, not shown the key, chose it), `unchecked` (nothing confirmed it).
  */
-export type Verification = 'executed' | 'reviewed' | 'cross_checked' | 'unchecked';
+export const Verification = {
+    EXECUTED: 'executed',
+    REVIEWED: 'reviewed',
+    CROSS_CHECKED: 'cross_checked',
+    UNCHECKED: 'unchecked'
+} as const;
+
+/**
+ * How the marked answer was established: `executed` (its program was run and printed it),
+ * `reviewed` (a built-in question without a program, checked by review), `cross_checked` (a
+ * second model, not shown the key, chose it), `unchecked` (nothing confirmed it).
+ */
+export type Verification = typeof Verification[keyof typeof Verification];
 
 /**
  * WebhookAck
@@ -420,7 +468,16 @@ export type WebhookAck = {
 /**
  * What happened to the delivery.
  */
-export type WebhookStatus = 'processed' | 'duplicate' | 'ignored';
+export const WebhookStatus = {
+    PROCESSED: 'processed',
+    DUPLICATE: 'duplicate',
+    IGNORED: 'ignored'
+} as const;
+
+/**
+ * What happened to the delivery.
+ */
+export type WebhookStatus = typeof WebhookStatus[keyof typeof WebhookStatus];
 
 export type GenerateChallengeData = {
     body: GenerateChallengeRequest;

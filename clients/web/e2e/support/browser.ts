@@ -92,7 +92,8 @@ export async function openSession(browser: Browser, server: AppServer, viewport 
     problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`),
   );
   page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+    if (response.status() >= 400)
+      problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
   });
   return { context, page, problems };
 }
@@ -119,7 +120,10 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
     .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(serious, `axe-core on ${screen}`).toEqual([]);
   const minor = results.violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
-  expect(minor.map((v) => `${v.impact ?? ''}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe-core (moderate, minor) on ${screen}`).toEqual([]);
+  expect(
+    minor.map((v) => `${v.impact ?? ''}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `axe-core (moderate, minor) on ${screen}`,
+  ).toEqual([]);
 }
 
 /** Writes e2e/screenshots/<name>.png (the whole page, animations stopped). */

@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import { AppErrorBoundary } from './error-boundary';
 import { Layout } from './layout';
 import { AppProvider } from './provider';
 import { AppRouter } from './router';
@@ -6,11 +7,13 @@ import { ScrollToTop } from './scroll-to-top';
 
 export function App({ queryClient }: { queryClient?: QueryClient }) {
   return (
-    <AppProvider queryClient={queryClient}>
-      <ScrollToTop />
-      <Layout>
-        <AppRouter />
-      </Layout>
-    </AppProvider>
+    <AppErrorBoundary>
+      <AppProvider queryClient={queryClient}>
+        <ScrollToTop />
+        <Layout>
+          <AppRouter />
+        </Layout>
+      </AppProvider>
+    </AppErrorBoundary>
   );
 }

@@ -1,28 +1,30 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { Logo } from '@/components/ui/logo';
-import { authMode } from './provider';
+import { useAuthMode } from '@/lib/auth';
+import { paths } from '@/lib/paths';
 
 // `more` completes the label; phones show only the first word (the name stays whole).
 const NAV = [
-  { href: '/', label: 'Practice', more: '' },
-  { href: '/history', label: 'History', more: '' },
-  { href: '/review', label: 'Review', more: 'mistakes' },
-  { href: '/progress', label: 'Progress', more: '' },
+  { href: paths.practice.href(), label: 'Practice', more: '' },
+  { href: paths.history.href(), label: 'History', more: '' },
+  { href: paths.review.href(), label: 'Review', more: 'mistakes' },
+  { href: paths.progress.href(), label: 'Progress', more: '' },
 ];
 
 function isCurrent(href: string, location: string, from: string | null): boolean {
-  if (location.startsWith('/challenges/')) {
+  if (paths.challenge.matches(location)) {
     // A challenge belongs to the list it was opened from.
-    return href === (from === 'review' ? '/review' : from === 'history' ? '/history' : '/');
+    const list = from === 'review' ? paths.review : from === 'history' ? paths.history : paths.practice;
+    return href === list.href();
   }
-  return href === '/' ? location === '/' : location.startsWith(href);
+  return href === paths.practice.href() ? location === href : location.startsWith(href);
 }
 
 export function Layout({ children }: { children: ReactNode }) {
   const [location] = useLocation();
   const from = new URLSearchParams(useSearch()).get('from');
-  const { UserMenu } = authMode();
+  const { UserMenu } = useAuthMode();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -30,7 +32,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </a>
       <header className="top-bar">
         <div className="top-bar-inner">
-          <Link href="/" className="brand">
+          <Link href={paths.practice.href()} className="brand">
             <Logo as="span" />
           </Link>
           <nav className="main-nav" aria-label="Main">

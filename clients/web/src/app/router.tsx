@@ -1,4 +1,5 @@
 import { Route, Switch } from 'wouter';
+import { paths } from '@/lib/paths';
 import { ChallengeRoute } from './routes/challenge';
 import { HistoryRoute } from './routes/history';
 import { NotFoundRoute } from './routes/not-found';
@@ -10,11 +11,11 @@ import { ReviewRoute } from './routes/review';
 export function AppRouter() {
   return (
     <Switch>
-      <Route path="/" component={PracticeRoute} />
-      <Route path="/history" component={HistoryRoute} />
-      <Route path="/review" component={ReviewRoute} />
-      <Route path="/progress" component={ProgressRoute} />
-      <Route path="/challenges/:id" component={ChallengeRoute} />
+      <Route path={paths.practice.pattern} component={PracticeRoute} />
+      <Route path={paths.history.pattern} component={HistoryRoute} />
+      <Route path={paths.review.pattern} component={ReviewRoute} />
+      <Route path={paths.progress.pattern} component={ProgressRoute} />
+      <Route path={paths.challenge.pattern} component={ChallengeRoute} />
       <Route component={NotFoundRoute} />
     </Switch>
   );

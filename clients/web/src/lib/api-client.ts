@@ -25,7 +25,11 @@ export class ApiError extends Error {
   /** The bearer token the failed request carried (to tell a stale token from a refused fresh one). */
   readonly sentToken: string | null;
 
-  constructor(message: string, status: number, options: { retryAfterSecs?: number | null; sentToken?: string | null } = {}) {
+  constructor(
+    message: string,
+    status: number,
+    options: { retryAfterSecs?: number | null; sentToken?: string | null } = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;

@@ -16,6 +16,15 @@ export interface AuthSession {
   signOut: (notice?: string) => void;
 }
 
+/** The sign-in mode of this deployment, chosen once the server's settings are known. */
+export const AuthModeContext = createContext<AuthMode | null>(null);
+
+export function useAuthMode(): AuthMode {
+  const mode = useContext(AuthModeContext);
+  if (!mode) throw new Error('useAuthMode() outside the AppProvider');
+  return mode;
+}
+
 export const AuthSessionContext = createContext<AuthSession | null>(null);
 
 export function useAuthSession(): AuthSession {

@@ -1,11 +1,20 @@
-import type { Difficulty } from '@challenger/sdk';
+import { Difficulty, GenerateChallengeRequestSchema, Outcome } from '@challenger/sdk';
 
-export const DIFFICULTIES: readonly Difficulty[] = ['easy', 'medium', 'hard'];
+// The lists and limits come from the SDK, generated from the server's spec: a new value there
+// shows up here without a copy to update.
+export const DIFFICULTIES: readonly Difficulty[] = Object.values(Difficulty);
+export const OUTCOMES: readonly Outcome[] = Object.values(Outcome);
+/** The longest topic the server accepts. */
+export const TOPIC_MAX_LENGTH = GenerateChallengeRequestSchema.properties.topic.maxLength;
 
 export const DIFFICULTY_LABELS: Record<Difficulty, string> = { easy: 'Easy', medium: 'Medium', hard: 'Hard' };
 
 export function isDifficulty(value: string | null | undefined): value is Difficulty {
   return DIFFICULTIES.includes(value as Difficulty);
+}
+
+export function isOutcome(value: string | null | undefined): value is Outcome {
+  return OUTCOMES.includes(value as Outcome);
 }
 
 export const LETTERS = ['A', 'B', 'C', 'D'] as const;

@@ -52,6 +52,7 @@ const emptyHistory: ChallengeHistory = { challenges: [], next_before: null };
 /** Stubs global fetch; `routes` ("METHOD /path") override the defaults. Returns the requests seen. */
 export function fakeServer(routes: Record<string, Route> = {}) {
   const all: Record<string, Route> = {
+    'GET /app-config.json': () => json({ clerk_publishable_key: null, dev_issuer: true }),
     'GET /api/quota': () => json(quota),
     'GET /api/my-history': () => json(emptyHistory),
     'GET /api/stats': () => json(stats),
@@ -69,13 +70,15 @@ export function fakeServer(routes: Record<string, Route> = {}) {
   );
   return {
     requests,
-    to: (method: string, path: string) => requests.filter((r) => r.method === method && new URL(r.url).pathname === path),
+    to: (method: string, path: string) =>
+      requests.filter((r) => r.method === method && new URL(r.url).pathname === path),
   };
 }
 
 /** A token shaped like the development issuer's (only `exp` is read by the app). */
 export function devToken(name: string, expiresInSecs = 3600): string {
-  const encode = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const encode = (value: object) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
   return `${encode({ alg: 'RS256' })}.${encode({ sub: 'user_dev', name, exp: Math.floor(Date.now() / 1000) + expiresInSecs })}.c2ln`;
 }
 

@@ -3,12 +3,13 @@ import { Link, useParams, useSearchParams } from 'wouter';
 import { ErrorState, Loading } from '@/components/ui/status';
 import { useChallenge } from '@/features/challenges/api/get-challenge';
 import { ChallengeView } from '@/features/challenges/components/challenge-view';
+import { paths } from '@/lib/paths';
 import { NotFoundRoute } from './not-found';
 
 const BACK = {
-  history: { href: '/history', label: 'Back to history' },
-  review: { href: '/review', label: 'Back to mistakes' },
-  practice: { href: '/', label: 'Back to practice' },
+  history: { href: paths.history.href(), label: 'Back to history' },
+  review: { href: paths.review.href(), label: 'Back to mistakes' },
+  practice: { href: paths.practice.href(), label: 'Back to practice' },
 } as const;
 
 export function ChallengeRoute() {
@@ -48,15 +49,15 @@ function ChallengePage({ id }: { id: number }) {
 function NextSteps({ difficulty, from }: { difficulty: Difficulty; from: string | null }) {
   return (
     <div className="next-steps">
-      <Link href={`/?difficulty=${difficulty}`} className="button primary">
+      <Link href={paths.practice.href({ difficulty })} className="button primary">
         New challenge
       </Link>
       {from === 'review' ? (
-        <Link href="/review" className="button secondary">
+        <Link href={paths.review.href()} className="button secondary">
           More mistakes
         </Link>
       ) : (
-        <Link href="/history" className="button secondary">
+        <Link href={paths.history.href()} className="button secondary">
           History
         </Link>
       )}

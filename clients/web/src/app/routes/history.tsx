@@ -1,10 +1,10 @@
-import type { Outcome } from '@challenger/sdk';
 import { Link, useSearchParams } from 'wouter';
 import { EmptyState } from '@/components/ui/status';
 import type { HistoryFilter } from '@/features/history/api/get-history';
-import { HistoryFilters, OUTCOMES } from '@/features/history/components/history-filters';
+import { HistoryFilters } from '@/features/history/components/history-filters';
 import { HistoryResults } from '@/features/history/components/history-results';
-import { isDifficulty } from '@/lib/format';
+import { isDifficulty, isOutcome } from '@/lib/format';
+import { paths } from '@/lib/paths';
 import { PageHeader } from '../layout';
 
 /** The filter in the URL (`?difficulty=hard&outcome=wrong`), so a reload or a shared link keeps it. */
@@ -14,13 +14,10 @@ export function useFilterParams(): [HistoryFilter, (filter: HistoryFilter) => vo
   const outcome = params.get('outcome');
   const filter: HistoryFilter = {
     difficulty: isDifficulty(difficulty) ? difficulty : undefined,
-    outcome: OUTCOMES.includes(outcome as Outcome) ? (outcome as Outcome) : undefined,
+    outcome: isOutcome(outcome) ? outcome : undefined,
   };
   const setFilter = (next: HistoryFilter) => {
-    const search = new URLSearchParams();
-    if (next.difficulty) search.set('difficulty', next.difficulty);
-    if (next.outcome) search.set('outcome', next.outcome);
-    setParams(search, { replace: true });
+    setParams(paths.history.query(next), { replace: true });
   };
   return [filter, setFilter];
 }
@@ -34,7 +31,7 @@ export function HistoryRoute() {
       <PageHeader
         title="History"
         actions={
-          <Link href="/review" className="button secondary">
+          <Link href={paths.review.href()} className="button secondary">
             Review mistakes
           </Link>
         }
@@ -56,7 +53,7 @@ export function HistoryRoute() {
             ) : (
               <EmptyState title="No challenges yet">
                 <p>
-                  <Link href="/">Generate your first challenge</Link>.
+                  <Link href={paths.practice.href()}>Generate your first challenge</Link>.
                 </p>
               </EmptyState>
             )

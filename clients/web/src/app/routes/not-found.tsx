@@ -1,4 +1,5 @@
 import { Link } from 'wouter';
+import { paths } from '@/lib/paths';
 import { PageHeader } from '../layout';
 
 export function NotFoundRoute() {
@@ -8,7 +9,8 @@ export function NotFoundRoute() {
       <PageHeader title="Page not found">This page does not exist.</PageHeader>
       <div className="card">
         <p>
-          <Link href="/">Go to practice</Link> or <Link href="/history">open your history</Link>.
+          <Link href={paths.practice.href()}>Go to practice</Link> or{' '}
+          <Link href={paths.history.href()}>open your history</Link>.
         </p>
       </div>
     </>

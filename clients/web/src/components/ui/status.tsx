@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import { errorMessage, isApiError } from '@/lib/api-client';
 import { useAuthSession } from '@/lib/auth';
+import { paths } from '@/lib/paths';
 
 /** A loading placeholder that screen readers announce. */
 export function Loading({ label }: { label: string }) {
@@ -59,7 +60,7 @@ export function ErrorState({ error, onRetry, title }: ErrorStateProps) {
           </button>
         )}
         {api?.notFound && (
-          <Link href="/history" className="button secondary">
+          <Link href={paths.history.href()} className="button secondary">
             Go to history
           </Link>
         )}

@@ -3,11 +3,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, type ReactNode } from 'react';
 import { Logo } from '@/components/ui/logo';
 import { setTokenGetter } from '@/lib/api-client';
+import { forgetUserData } from '@/lib/invalidate';
 import { AuthSessionContext, type AuthMode } from '@/lib/auth';
 
-function ClerkGate({ children }: { children: ReactNode }) {
+function ClerkGate({ publishableKey, children }: { publishableKey: string; children: ReactNode }) {
   return (
-    <ClerkProvider publishableKey={import.meta.env.VITE_CLERK_PUBLISHABLE_KEY ?? ''}>
+    <ClerkProvider publishableKey={publishableKey}>
       <ClearCacheOnSignOut />
       <Show
         when="signed-in"
@@ -33,7 +34,7 @@ function ClearCacheOnSignOut() {
   const { isSignedIn } = useAuth();
   const queryClient = useQueryClient();
   useEffect(() => {
-    if (isSignedIn === false) queryClient.clear();
+    if (isSignedIn === false) forgetUserData(queryClient);
   }, [isSignedIn, queryClient]);
   return null;
 }
@@ -48,4 +49,17 @@ function ClerkSession({ children }: { children: ReactNode }) {
   return <AuthSessionContext.Provider value={value}>{children}</AuthSessionContext.Provider>;
 }
 
-export const clerkAuth: AuthMode = { Gate: ClerkGate, UserMenu: UserButton };
+const modes = new Map<string, AuthMode>();
+
+/** Clerk's sign-in for the instance `publishableKey` names (the same object for the same key). */
+export function clerkAuth(publishableKey: string): AuthMode {
+  let mode = modes.get(publishableKey);
+  if (!mode) {
+    mode = {
+      Gate: ({ children }) => <ClerkGate publishableKey={publishableKey}>{children}</ClerkGate>,
+      UserMenu: UserButton,
+    };
+    modes.set(publishableKey, mode);
+  }
+  return mode;
+}

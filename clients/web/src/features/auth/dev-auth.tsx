@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { setTokenGetter } from '@/lib/api-client';
+import { forgetUserData } from '@/lib/invalidate';
 import { AuthSessionContext, useAuthSession, type AuthMode } from '@/lib/auth';
 import { setUnauthorizedHandler } from '@/lib/query-client';
 import { devSessions } from './api/dev-session';
@@ -26,7 +27,7 @@ function DevGate({ children }: { children: ReactNode }) {
 
   // Signed out: nothing of that user's data stays in the cache for the next one.
   useEffect(() => {
-    if (!session) queryClient.clear();
+    if (!session) forgetUserData(queryClient);
   }, [session, queryClient]);
 
   const value = useMemo(() => ({ signOut: (reason?: string) => devSessions.signOut(reason ?? null) }), []);
@@ -41,7 +42,10 @@ function DevUserMenu() {
   return (
     <div className="user-menu">
       <span className="avatar" aria-hidden="true">
-        {userId.replace(/^user_/, '').charAt(0).toUpperCase() || '?'}
+        {userId
+          .replace(/^user_/, '')
+          .charAt(0)
+          .toUpperCase() || '?'}
       </span>
       <span className="user-id" title={userId}>
         <span className="visually-hidden">Signed in as </span>

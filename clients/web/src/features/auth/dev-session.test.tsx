@@ -31,7 +31,13 @@ describe('development session renewal', () => {
       'POST /api/dev/token': () => json({ token: fresh }),
       'GET /api/quota': (request) =>
         request.headers.get('Authorization') === `Bearer ${fresh}`
-          ? json({ user_id: 'user_dev', quota_remaining: 3, daily_limit: 5, last_reset_date: '2026-11-27T08:00:00Z', next_reset_date: '2026-11-28T08:00:00Z' })
+          ? json({
+              user_id: 'user_dev',
+              quota_remaining: 3,
+              daily_limit: 5,
+              last_reset_date: '2026-11-27T08:00:00Z',
+              next_reset_date: '2026-11-28T08:00:00Z',
+            })
           : json({ detail: 'the session token was signed by an unknown key' }, 401),
     });
     devSignedIn(devToken('unknown-key'));

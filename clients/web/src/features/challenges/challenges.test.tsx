@@ -37,7 +37,10 @@ describe('generator', () => {
 
     expect(await screen.findByRole('heading', { level: 1, name: 'What does this Python code print?' })).toBeTruthy();
     expect(window.location.pathname).toBe('/challenges/7');
-    expect(await server.to('POST', '/api/generate-challenge')[0].json()).toEqual({ difficulty: 'hard', topic: 'python' });
+    expect(await server.to('POST', '/api/generate-challenge')[0].json()).toEqual({
+      difficulty: 'hard',
+      topic: 'python',
+    });
     // The new challenge came with the response: no second request for it.
     expect(server.to('GET', '/api/challenges/7')).toHaveLength(0);
     // The quota is reloaded after generating.
@@ -59,12 +62,14 @@ describe('generator', () => {
     renderApp();
     expect(await screen.findByText('0 of 5')).toBeTruthy();
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Generate challenge' }).disabled).toBe(true);
-    expect(screen.getByRole('status').textContent).toMatch(/You have used all 5 of today’s challenges\. New ones arrive .*2026/);
+    expect(screen.getByRole('status').textContent).toMatch(
+      /You have used all 5 of today’s challenges\. New ones arrive .*2026/,
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Generate challenge' }));
     expect(server.to('POST', '/api/generate-challenge')).toHaveLength(0);
   });
 
-  it("shows the 429 detail, which says when the quota refills", async () => {
+  it('shows the 429 detail, which says when the quota refills', async () => {
     fakeServer({
       'POST /api/generate-challenge': () =>
         json({ detail: 'daily challenge quota used up; it refills in 1 h 30 min' }, 429, { 'Retry-After': '5400' }),

@@ -111,7 +111,8 @@ describe('history', () => {
 describe('review mistakes', () => {
   it('lists only wrong answers, and each opens for review', async () => {
     const server = fakeServer({
-      'GET /api/my-history': () => json({ challenges: [challenge({ id: 3, title: 'A mistake', answer: wrong })], next_before: null }),
+      'GET /api/my-history': () =>
+        json({ challenges: [challenge({ id: 3, title: 'A mistake', answer: wrong })], next_before: null }),
     });
     devSignedIn(devToken('review'));
     renderApp('/history');

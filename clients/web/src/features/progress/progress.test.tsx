@@ -10,7 +10,9 @@ describe('progress', () => {
     renderApp('/progress');
     await screen.findByRole('heading', { name: 'Accuracy by difficulty' });
 
-    const tiles = screen.getAllByRole('term').map((term) => `${term.textContent}: ${term.nextElementSibling?.textContent}`);
+    const tiles = screen
+      .getAllByRole('term')
+      .map((term) => `${term.textContent}: ${term.nextElementSibling?.textContent}`);
     expect(tiles).toEqual(['Accuracy: 75%', 'Answered: 4 of 6', 'Correct: 3', 'Mistakes: 1Review']);
     const chart = screen.getByRole('region', { name: 'Accuracy by difficulty' });
     const bars = within(chart).getAllByRole('listitem');

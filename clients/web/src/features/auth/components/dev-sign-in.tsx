@@ -28,7 +28,10 @@ export function DevSignIn({ notice }: { notice: string | null }) {
       <div className="sign-in-panel">
         <Logo />
         <h1>Sharpen your coding instincts</h1>
-        <p className="lead">Short multiple-choice challenges in Python, JavaScript, Rust, SQL and more, with an explanation for every answer.</p>
+        <p className="lead">
+          Short multiple-choice challenges in Python, JavaScript, Rust, SQL and more, with an explanation for every
+          answer.
+        </p>
         <form className="card stack" onSubmit={(event) => void submit(event)} aria-labelledby="sign-in-heading">
           <h2 id="sign-in-heading">Sign in</h2>
           {notice && (

@@ -13,7 +13,11 @@ export function useAnswerChallenge(id: number) {
         challenge
           ? {
               ...challenge,
-              answer: { selected_answer_id: result.selected_answer_id, correct: result.correct, answered_at: result.answered_at },
+              answer: {
+                selected_answer_id: result.selected_answer_id,
+                correct: result.correct,
+                answered_at: result.answered_at,
+              },
             }
           : challenge,
       );

@@ -71,44 +71,44 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
       )}
 
       {answering.isError && (
-        <ErrorState
-          error={answering.error}
-          onRetry={() => answering.mutate(answering.variables)}
-        />
+        <ErrorState error={answering.error} onRetry={() => answering.mutate(answering.variables)} />
       )}
 
       <p className="visually-hidden" aria-live="polite">
-        {answering.isSuccess && answer && (answer.correct
+        {answering.isSuccess &&
+          answer &&
+          (answer.correct
             ? 'Correct!'
             : `Wrong answer. The correct answer is ${LETTERS[challenge.correct_answer_id]}: ${challenge.options[challenge.correct_answer_id].replace(/`/g, '')}.`)}
       </p>
       {answer && (
-          <section
-            ref={resultRef}
-            tabIndex={-1}
-            className={`result ${answer.correct ? 'correct' : 'wrong'}`}
-            aria-labelledby="result-heading"
-          >
-            <h2 id="result-heading">
-              <span aria-hidden="true">{answer.correct ? '✓ ' : '✗ '}</span>
-              {answer.correct ? 'Correct!' : 'Wrong answer'}
-            </h2>
-            <p className="verdict">
-              You chose {LETTERS[answer.selected_answer_id]}: <InlineCode text={challenge.options[answer.selected_answer_id]} />.
-              {!answer.correct && (
-                <>
-                  {' '}
-                  The correct answer is {LETTERS[challenge.correct_answer_id]}:{' '}
-                  <InlineCode text={challenge.options[challenge.correct_answer_id]} />.
-                </>
-              )}{' '}
-              <span className="answered-at">Answered {formatDateTime(answer.answered_at)}.</span>
-            </p>
-            <h3>Explanation</h3>
-            <div className="explanation">
-              <Paragraphs text={challenge.explanation} />
-            </div>
-          </section>
+        <section
+          ref={resultRef}
+          tabIndex={-1}
+          className={`result ${answer.correct ? 'correct' : 'wrong'}`}
+          aria-labelledby="result-heading"
+        >
+          <h2 id="result-heading">
+            <span aria-hidden="true">{answer.correct ? '✓ ' : '✗ '}</span>
+            {answer.correct ? 'Correct!' : 'Wrong answer'}
+          </h2>
+          <p className="verdict">
+            You chose {LETTERS[answer.selected_answer_id]}:{' '}
+            <InlineCode text={challenge.options[answer.selected_answer_id]} />.
+            {!answer.correct && (
+              <>
+                {' '}
+                The correct answer is {LETTERS[challenge.correct_answer_id]}:{' '}
+                <InlineCode text={challenge.options[challenge.correct_answer_id]} />.
+              </>
+            )}{' '}
+            <span className="answered-at">Answered {formatDateTime(answer.answered_at)}.</span>
+          </p>
+          <h3>Explanation</h3>
+          <div className="explanation">
+            <Paragraphs text={challenge.explanation} />
+          </div>
+        </section>
       )}
     </article>
   );

@@ -4,7 +4,8 @@ import { Link, useLocation } from 'wouter';
 import { ErrorState, Loading } from '@/components/ui/status';
 import { useQuota } from '@/features/quota/api/get-quota';
 import { QuotaMeter } from '@/features/quota/components/quota-meter';
-import { DIFFICULTIES, DIFFICULTY_LABELS, formatDateTime, formatWait } from '@/lib/format';
+import { DIFFICULTIES, DIFFICULTY_LABELS, TOPIC_MAX_LENGTH, formatDateTime, formatWait } from '@/lib/format';
+import { paths } from '@/lib/paths';
 import { useGenerateChallenge } from '../api/generate-challenge';
 
 const TOPICS = ['Python', 'JavaScript', 'TypeScript', 'Rust', 'Go', 'Java', 'C', 'SQL', 'Bash'];
@@ -16,7 +17,7 @@ const TOPICS = ['Python', 'JavaScript', 'TypeScript', 'Rust', 'Go', 'Java', 'C',
 export function GeneratorForm({ initialDifficulty = 'easy' }: { initialDifficulty?: Difficulty }) {
   const quota = useQuota();
   const [, navigate] = useLocation();
-  const generate = useGenerateChallenge({ onSuccess: (challenge) => navigate(`/challenges/${challenge.id}`) });
+  const generate = useGenerateChallenge({ onSuccess: (challenge) => navigate(paths.challenge.href(challenge.id)) });
   const [difficulty, setDifficulty] = useState<Difficulty>(initialDifficulty);
   const [topic, setTopic] = useState('');
   const spent = quota.data?.quota_remaining === 0;
@@ -65,7 +66,7 @@ export function GeneratorForm({ initialDifficulty = 'easy' }: { initialDifficult
             id="topic"
             value={topic}
             onChange={(e) => setTopic(e.target.value)}
-            maxLength={80}
+            maxLength={TOPIC_MAX_LENGTH}
             placeholder="e.g. closures, sql joins, ownership"
             autoComplete="off"
           />
@@ -73,7 +74,13 @@ export function GeneratorForm({ initialDifficulty = 'easy' }: { initialDifficult
             {TOPICS.map((t) => {
               const on = topic.trim().toLowerCase() === t.toLowerCase();
               return (
-                <button key={t} type="button" className="chip" aria-pressed={on} onClick={() => setTopic(on ? '' : t.toLowerCase())}>
+                <button
+                  key={t}
+                  type="button"
+                  className="chip"
+                  aria-pressed={on}
+                  onClick={() => setTopic(on ? '' : t.toLowerCase())}
+                >
                   {t}
                 </button>
               );
@@ -90,7 +97,7 @@ export function GeneratorForm({ initialDifficulty = 'easy' }: { initialDifficult
           <p className="notice spent-note" role="status">
             You have used all {quota.data.daily_limit} of today’s challenges. New ones arrive{' '}
             {formatDateTime(quota.data.next_reset_date)} ({formatWait(quota.data.next_reset_date)}). Meanwhile,{' '}
-            <Link href="/review">review your mistakes</Link>.
+            <Link href={paths.review.href()}>review your mistakes</Link>.
           </p>
         )}
         {generate.isError && <ErrorState error={generate.error} onRetry={canGenerate ? run : undefined} />}

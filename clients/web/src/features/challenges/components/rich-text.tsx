@@ -11,13 +11,11 @@ export function InlineCode({ text }: { text: string }) {
 
 /** Prose paragraphs (split on blank lines), each with inline code. */
 export function Paragraphs({ text }: { text: string }) {
-  return text
-    .split(/\n\s*\n/)
-    .map((paragraph, i) => (
-      <p key={i}>
-        <InlineCode text={paragraph} />
-      </p>
-    ));
+  return text.split(/\n\s*\n/).map((paragraph, i) => (
+    <p key={i}>
+      <InlineCode text={paragraph} />
+    </p>
+  ));
 }
 
 /** A highlighted listing; the language is the one the question names, else detected. */

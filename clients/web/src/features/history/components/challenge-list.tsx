@@ -3,9 +3,10 @@ import { Link } from 'wouter';
 import { DifficultyBadge, OutcomeBadge } from '@/components/ui/badges';
 import { InlineCode } from '@/features/challenges/components/rich-text';
 import { formatDateTime, splitTitle } from '@/lib/format';
+import { paths, type ChallengeOrigin } from '@/lib/paths';
 
 /** Rows of challenges; each opens the challenge (`from` tells its page where "back" goes). */
-export function ChallengeList({ challenges, from }: { challenges: Challenge[]; from: 'history' | 'review' | 'practice' }) {
+export function ChallengeList({ challenges, from }: { challenges: Challenge[]; from: ChallengeOrigin }) {
   return (
     <ul className="challenge-list">
       {challenges.map((challenge) => {
@@ -13,7 +14,7 @@ export function ChallengeList({ challenges, from }: { challenges: Challenge[]; f
         const firstLine = code?.split('\n').find((line) => line.trim());
         return (
           <li key={challenge.id}>
-            <Link href={`/challenges/${challenge.id}?from=${from}`} className="challenge-row">
+            <Link href={paths.challenge.href(challenge.id, from)} className="challenge-row">
               <span className="row-main">
                 <span className="row-question">
                   <InlineCode text={question} />

@@ -1,8 +1,6 @@
 import type { Difficulty, Outcome } from '@challenger/sdk';
-import { DIFFICULTIES, DIFFICULTY_LABELS } from '@/lib/format';
+import { DIFFICULTIES, DIFFICULTY_LABELS, OUTCOMES } from '@/lib/format';
 import type { HistoryFilter } from '../api/get-history';
-
-export const OUTCOMES: readonly Outcome[] = ['unanswered', 'correct', 'wrong'];
 
 const OUTCOME_LABELS: Record<Outcome, string> = { unanswered: 'Unanswered', correct: 'Correct', wrong: 'Wrong' };
 

@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
 import { ErrorState, Loading } from '@/components/ui/status';
+import type { ChallengeOrigin } from '@/lib/paths';
 import { useHistory, type HistoryFilter } from '../api/get-history';
 import { ChallengeList } from './challenge-list';
 
 interface Props {
   filter: HistoryFilter;
-  from: 'history' | 'review' | 'practice';
+  from: ChallengeOrigin;
   /** Shown when nothing matches. */
   empty: ReactNode;
   /** How many to load at a time. */

@@ -2,6 +2,7 @@ import type { DifficultyStats, Stats } from '@challenger/sdk';
 import { Link } from 'wouter';
 import { EmptyState, ErrorState, Loading } from '@/components/ui/status';
 import { DIFFICULTIES, DIFFICULTY_LABELS, formatPercent } from '@/lib/format';
+import { paths } from '@/lib/paths';
 import { useStats } from '../api/get-stats';
 
 export function ProgressOverview() {
@@ -14,7 +15,8 @@ export function ProgressOverview() {
       <div className="card">
         <EmptyState title="No progress yet">
           <p>
-            Answer a few challenges and your accuracy shows up here. <Link href="/">Start practising</Link>.
+            Answer a few challenges and your accuracy shows up here.{' '}
+            <Link href={paths.practice.href()}>Start practising</Link>.
           </p>
         </EmptyState>
       </div>
@@ -52,7 +54,7 @@ function Totals({ stats }: { stats: Stats }) {
         <dd>
           {wrong}
           {wrong > 0 && (
-            <Link href="/review" className="tile-link">
+            <Link href={paths.review.href()} className="tile-link">
               Review
             </Link>
           )}
