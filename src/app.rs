@@ -13,11 +13,12 @@ use crate::{
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
+    domain::Clock,
     generator::{BuiltinGenerator, ChallengeGenerator, OpenAiGenerator},
     server::{self, ConnectionLimits},
     service::{
         caches::UserCaches, challenges::ChallengeService, health::HealthService,
-        quotas::QuotaService, users::UserService, webhooks::WebhookService,
+        quotas::QuotaService, reviews::ReviewService, users::UserService, webhooks::WebhookService,
     },
     store, telemetry,
 };
@@ -76,6 +77,7 @@ impl App {
         };
 
         let caches = UserCaches::new();
+        let clock = Clock::system();
         // A generation makes at most two attempts of `generation_timeout` each.
         let quotas = QuotaService::new(
             db.clone(),
@@ -91,7 +93,9 @@ impl App {
                 quotas.clone(),
                 generator,
                 caches.clone(),
+                clock.clone(),
             ),
+            reviews: ReviewService::new(db.clone(), clock.clone(), caches.clone()),
             webhooks: WebhookService::new(
                 db.clone(),
                 users.clone(),
@@ -101,6 +105,7 @@ impl App {
             health: HealthService::new(db),
             users,
             quotas,
+            clock,
             dev_issuer,
         });
         Ok(Self { state, jwks })

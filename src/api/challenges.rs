@@ -17,7 +17,9 @@ use super::{
     security::ClerkAuth,
     text::Text,
 };
-use crate::domain::{self, Answer, Challenge, HistoryFilter, Stats, Tally};
+use crate::domain::{
+    self, Answer, Challenge, DayActivity, HistoryFilter, ReviewState, Stats, Tally,
+};
 
 /// How hard a challenge is.
 #[derive(Clone, Copy, Debug, Enum)]
@@ -91,6 +93,48 @@ pub struct ChallengeResponse {
     /// The caller's recorded (first) answer, or null while the challenge is unanswered.
     #[oai(nullable)]
     pub answer: Option<RecordedAnswer>,
+    /// Where its review stands, or null unless it is a review item (its first answer was wrong).
+    #[oai(nullable)]
+    pub reviews: Option<ReviewStateResponse>,
+}
+
+/// A review item's progress. A challenge whose first answer was wrong comes back for review on
+/// a spaced schedule until it is answered right three times in a row.
+#[derive(Debug, Object)]
+#[oai(rename = "ReviewState", example)]
+pub struct ReviewStateResponse {
+    /// Reviews recorded so far (the first answer is not one).
+    pub count: u32,
+    /// Whether the latest review was right; null before the first review.
+    #[oai(nullable)]
+    pub last_correct: Option<bool>,
+    /// When the item is next due for review (RFC 3339, UTC); null once it is retired.
+    #[oai(nullable)]
+    pub next_due_at: Option<DateTime<Utc>>,
+    /// Whether it was answered right three reviews in a row and no longer comes back.
+    pub retired: bool,
+}
+
+impl Example for ReviewStateResponse {
+    fn example() -> Self {
+        Self {
+            count: 1,
+            last_correct: Some(true),
+            next_due_at: Some(super::example_time() + chrono::TimeDelta::minutes(10)),
+            retired: false,
+        }
+    }
+}
+
+impl From<ReviewState> for ReviewStateResponse {
+    fn from(state: ReviewState) -> Self {
+        Self {
+            retired: state.retired(),
+            count: state.count,
+            last_correct: state.last_correct,
+            next_due_at: state.next_due,
+        }
+    }
 }
 
 /// The first answer the caller gave to a challenge.
@@ -143,6 +187,7 @@ impl Example for ChallengeResponse {
             topic: Some("python".into()),
             timestamp: super::example_time(),
             answer: Some(RecordedAnswer::example()),
+            reviews: None,
         }
     }
 }
@@ -159,6 +204,7 @@ impl From<Challenge> for ChallengeResponse {
             topic: c.topic,
             timestamp: c.created_at,
             answer: c.answer.map(Into::into),
+            reviews: c.reviews.map(Into::into),
         }
     }
 }
@@ -257,7 +303,41 @@ pub struct StatsByDifficulty {
     pub hard: DifficultyStats,
 }
 
-/// The caller's progress: totals over all their challenges, and per difficulty.
+/// First answers given on one UTC day.
+#[derive(Debug, Object)]
+#[oai(rename = "DayActivity", example)]
+pub struct DayActivityResponse {
+    /// The UTC day, `YYYY-MM-DD`.
+    pub date: chrono::NaiveDate,
+    /// Challenges first answered that day.
+    pub answered: u64,
+    /// Of those, the ones answered correctly.
+    pub correct: u64,
+}
+
+impl From<DayActivity> for DayActivityResponse {
+    fn from(day: DayActivity) -> Self {
+        Self {
+            date: day.date,
+            answered: day.answered,
+            correct: day.correct,
+        }
+    }
+}
+
+impl Example for DayActivityResponse {
+    fn example() -> Self {
+        Self {
+            date: super::example_time().date_naive(),
+            answered: 4,
+            correct: 3,
+        }
+    }
+}
+
+/// The caller's progress: totals over all their challenges, per difficulty, their streak and
+/// recent activity, and the review items due. Every figure counts first answers only; reviews
+/// never change them.
 #[derive(Debug, Object)]
 #[oai(rename = "Stats", example)]
 pub struct StatsResponse {
@@ -265,6 +345,13 @@ pub struct StatsResponse {
     pub totals: DifficultyStats,
     /// The same counts per difficulty.
     pub by_difficulty: StatsByDifficulty,
+    /// Consecutive UTC days, ending today or yesterday, with at least one first answer.
+    pub streak_days: u32,
+    /// The last 30 UTC days, oldest first and today last, days without answers included.
+    #[oai(validator(min_items = 30, max_items = 30))]
+    pub activity: Vec<DayActivityResponse>,
+    /// Review items due now (see `GET /api/review`).
+    pub review_due: u64,
 }
 
 impl Example for HistoryResponse {
@@ -327,9 +414,20 @@ impl Example for StatsByDifficulty {
 
 impl Example for StatsResponse {
     fn example() -> Self {
+        let today = super::example_time().date_naive();
         Self {
             totals: DifficultyStats::example(),
             by_difficulty: StatsByDifficulty::example(),
+            streak_days: 2,
+            activity: (0..domain::ACTIVITY_DAYS)
+                .rev()
+                .map(|ago| DayActivityResponse {
+                    date: today - chrono::Days::new(u64::from(ago)),
+                    answered: [4, 6, 0][ago as usize % 3],
+                    correct: [3, 4, 0][ago as usize % 3],
+                })
+                .collect(),
+            review_due: 3,
         }
     }
 }
@@ -343,6 +441,9 @@ impl From<Stats> for StatsResponse {
                 medium: stats.medium.into(),
                 hard: stats.hard.into(),
             },
+            streak_days: stats.streak_days,
+            activity: stats.activity.into_iter().map(Into::into).collect(),
+            review_due: stats.review_due,
         }
     }
 }
@@ -469,7 +570,9 @@ impl ChallengesApi {
 
     /// Get my stats
     ///
-    /// Totals and accuracy over all of the caller's challenges, and per difficulty.
+    /// Totals and accuracy over all of the caller's challenges and per difficulty, the streak of
+    /// days with answers, the last 30 days' activity, and how many review items are due. Only
+    /// first answers count.
     #[oai(path = "/api/stats", method = "get", operation_id = "getStats")]
     async fn stats(
         &self,

@@ -12,6 +12,7 @@ mod middleware;
 mod page_size;
 mod quota;
 mod rendered;
+mod reviews;
 mod routes;
 mod security;
 mod spec;
@@ -49,6 +50,7 @@ pub enum Tag {
 
 type Api = (
     challenges::ChallengesApi,
+    reviews::ReviewsApi,
     quota::QuotaApi,
     webhooks::WebhooksApi,
     health::HealthApi,

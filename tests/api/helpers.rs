@@ -113,6 +113,8 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     env: TestEnv,
     dir: Arc<tempfile::TempDir>,
+    /// The app's clock, for "now" in answers, reviews and stats.
+    clock: challenger::domain::Clock,
 }
 
 /// Environment for a test app; every value goes through the real configuration parser.
@@ -167,7 +169,16 @@ impl TestApp {
         Self::spawn_in(env, Arc::new(tempfile::tempdir().expect("temp dir"))).await
     }
 
-    async fn spawn_in(mut env: TestEnv, dir: Arc<tempfile::TempDir>) -> Self {
+    async fn spawn_in(env: TestEnv, dir: Arc<tempfile::TempDir>) -> Self {
+        Self::spawn_at(env, dir, chrono::TimeDelta::zero()).await
+    }
+
+    /// Spawns with the app's clock `ahead` of the system clock.
+    async fn spawn_at(
+        mut env: TestEnv,
+        dir: Arc<tempfile::TempDir>,
+        ahead: chrono::TimeDelta,
+    ) -> Self {
         let database_url = match env.vars.get("DATABASE_URL") {
             Some(url) => url.clone(),
             None => fresh_database(&dir).await,
@@ -184,6 +195,8 @@ impl TestApp {
         challenger::telemetry::init(&config.log_filter, false, None);
 
         let app = App::build(&config).await.expect("app builds");
+        let clock = app.state.clock.clone();
+        clock.advance(ahead);
         let listener = App::bind(&config).await.expect("bind");
         let port = listener.local_addr().expect("bound").port();
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
@@ -201,14 +214,26 @@ impl TestApp {
             server: Some(server),
             env,
             dir,
+            clock,
         }
     }
 
-    /// Stops this server and starts a new one over the same database and key folder.
+    /// Stops this server and starts a new one over the same database and key folder, its clock
+    /// where this one's was.
     pub async fn restart(mut self) -> Self {
         let (env, dir) = (self.env.clone(), self.dir.clone());
         self.stop_server().await;
-        Self::spawn_in(env, dir).await
+        Self::spawn_at(env, dir, self.clock.offset()).await
+    }
+
+    /// Moves the app's clock forward: answers, reviews and stats then happen `by` later.
+    pub fn advance_clock(&self, by: chrono::TimeDelta) {
+        self.clock.advance(by);
+    }
+
+    /// The app's "now".
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Stops the server gracefully and waits for it to finish.
