@@ -62,36 +62,31 @@ impl App {
             }
         };
 
-        let generator: Arc<dyn ChallengeGenerator> = match &config.generator {
-            GeneratorConfig::Builtin => Arc::new(BuiltinGenerator::new()?),
-            GeneratorConfig::OpenAi {
-                base_url,
-                api_key,
-                model,
-            } => Arc::new(OpenAiGenerator::new(
-                base_url,
-                api_key.clone(),
-                model.clone(),
-                config.generation_timeout,
-            )?),
+        let (generator, fallback): (Arc<dyn ChallengeGenerator>, _) = match &config.generator {
+            GeneratorConfig::Builtin => (Arc::new(BuiltinGenerator::new()?), None),
+            GeneratorConfig::OpenAi(openai) => {
+                let fallback: Option<Arc<dyn ChallengeGenerator>> = match openai.fallback_to_builtin
+                {
+                    true => Some(Arc::new(BuiltinGenerator::new()?)),
+                    false => None,
+                };
+                (
+                    Arc::new(OpenAiGenerator::new(openai, config.generation_timeout)?),
+                    fallback,
+                )
+            }
         };
 
         let caches = UserCaches::new();
         let clock = Clock::system();
-        // A generation makes at most two attempts of `generation_timeout` each.
-        let quotas = QuotaService::new(
-            db.clone(),
-            config.daily_quota,
-            config.generation_timeout * 2,
-            caches.clone(),
-        );
-        let users = UserService::new(db.clone(), quotas.clone(), caches.clone());
+        let (users, quotas) = user_services(config, &db, &caches);
         let state = AppState::new(Services {
             verifier: Arc::new(TokenVerifier::new(keys, &config.auth)),
             challenges: ChallengeService::new(
                 db.clone(),
                 quotas.clone(),
                 generator,
+                fallback,
                 caches.clone(),
                 clock.clone(),
             ),
@@ -194,6 +189,23 @@ impl App {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// The user and quota services over `db`: all the operator's tools need, and part of the app.
+pub fn user_services(
+    config: &Config,
+    db: &store::Db,
+    caches: &UserCaches,
+) -> (UserService, QuotaService) {
+    let quotas = QuotaService::new(
+        db.clone(),
+        config.daily_quota,
+        config.quota_plans.clone(),
+        config.longest_generation(),
+        caches.clone(),
+    );
+    let users = UserService::new(db.clone(), quotas.clone(), caches.clone());
+    (users, quotas)
 }
 
 /// The development issuer for `config`, its key created on first use.

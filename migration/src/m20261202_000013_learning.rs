@@ -1,7 +1,8 @@
 //! The learning loop: review items (an FSRS card for each challenge whose first answer was
-//! wrong), first answers per UTC day with the streak they extend, and a count of each user's
-//! open review items beside their tallies. Triggers keep all three in the statements that store
-//! answers and reviews, so neither stats nor the review list ever scan a history.
+//! wrong), first answers per UTC day with the streak they extend, a count of each user's open
+//! review items beside their tallies, and tallies per language (`general` for challenges
+//! without one). Triggers keep them all in the statements that store challenges, answers and
+//! reviews, so neither stats nor the review list ever scan a history.
 
 use sea_orm_migration::{prelude::*, schema::*, sea_orm::DatabaseBackend};
 
@@ -12,7 +13,7 @@ pub struct Migration;
 
 /// A wrong first answer opens a review item due at once; opening and retiring one moves the
 /// `reviewing` tally of its difficulty; every first answer counts in its UTC day, whose streak
-/// is one more than the day before's.
+/// is one more than the day before's; challenges and answers count in their language's tally.
 const SQLITE_UP: &str = "
 CREATE TRIGGER answers_reviewed AFTER INSERT ON answers WHEN NOT NEW.correct
 BEGIN
@@ -41,6 +42,19 @@ BEGIN
     ON CONFLICT (user_id, day) DO UPDATE
       SET answered = answered + 1, correct = correct + excluded.correct;
 END;
+CREATE TRIGGER challenges_by_language AFTER INSERT ON challenges
+BEGIN
+  INSERT INTO language_tallies (user_id, language, generated, answered, correct)
+    VALUES (NEW.user_id, COALESCE(NEW.language, 'general'), 1, 0, 0)
+    ON CONFLICT (user_id, language) DO UPDATE SET generated = generated + 1;
+END;
+CREATE TRIGGER answers_by_language AFTER INSERT ON answers
+BEGIN
+  UPDATE language_tallies
+    SET answered = answered + 1, correct = correct + CASE WHEN NEW.correct THEN 1 ELSE 0 END
+    WHERE user_id = NEW.user_id
+      AND language = (SELECT COALESCE(language, 'general') FROM challenges WHERE id = NEW.challenge_id);
+END;
 ";
 
 const SQLITE_DOWN: &str = "
@@ -48,6 +62,8 @@ DROP TRIGGER IF EXISTS answers_reviewed;
 DROP TRIGGER IF EXISTS review_items_opened;
 DROP TRIGGER IF EXISTS review_items_retired;
 DROP TRIGGER IF EXISTS answers_by_day;
+DROP TRIGGER IF EXISTS challenges_by_language;
+DROP TRIGGER IF EXISTS answers_by_language;
 ";
 
 const POSTGRES_UP: &str = "
@@ -90,6 +106,26 @@ BEGIN
 END $$;
 CREATE TRIGGER answers_by_day AFTER INSERT ON answers
   FOR EACH ROW EXECUTE FUNCTION answers_by_day();
+CREATE FUNCTION challenges_by_language() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO language_tallies (user_id, language, generated, answered, correct)
+    VALUES (NEW.user_id, COALESCE(NEW.language, 'general'), 1, 0, 0)
+    ON CONFLICT (user_id, language)
+    DO UPDATE SET generated = language_tallies.generated + 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER challenges_by_language AFTER INSERT ON challenges
+  FOR EACH ROW EXECUTE FUNCTION challenges_by_language();
+CREATE FUNCTION answers_by_language() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE language_tallies
+    SET answered = answered + 1, correct = correct + CASE WHEN NEW.correct THEN 1 ELSE 0 END
+    WHERE user_id = NEW.user_id
+      AND language = (SELECT COALESCE(language, 'general') FROM challenges WHERE id = NEW.challenge_id);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER answers_by_language AFTER INSERT ON answers
+  FOR EACH ROW EXECUTE FUNCTION answers_by_language();
 ";
 
 const POSTGRES_DOWN: &str = "
@@ -99,6 +135,10 @@ DROP TRIGGER IF EXISTS review_items_counted ON review_items;
 DROP FUNCTION IF EXISTS review_items_counted();
 DROP TRIGGER IF EXISTS answers_by_day ON answers;
 DROP FUNCTION IF EXISTS answers_by_day();
+DROP TRIGGER IF EXISTS challenges_by_language ON challenges;
+DROP FUNCTION IF EXISTS challenges_by_language();
+DROP TRIGGER IF EXISTS answers_by_language ON answers;
+DROP FUNCTION IF EXISTS answers_by_language();
 ";
 
 /// The days of the answers already stored, each with the streak it ends: the length of its run
@@ -121,6 +161,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         create_review_items(manager).await?;
         create_daily_activity(manager).await?;
+        create_language_tallies(manager).await?;
         manager
             .alter_table(
                 Table::alter()
@@ -145,6 +186,14 @@ impl MigrationTrait for Migration {
         };
         db.execute_unprepared(triggers).await?;
         db.execute_unprepared(&backfill).await?;
+        db.execute_unprepared(
+            "INSERT INTO language_tallies (user_id, language, generated, answered, correct) \
+             SELECT c.user_id, COALESCE(c.language, 'general'), COUNT(*), COUNT(a.challenge_id), \
+                    SUM(CASE WHEN a.correct THEN 1 ELSE 0 END) \
+             FROM challenges c LEFT JOIN answers a ON a.challenge_id = c.id \
+             GROUP BY c.user_id, COALESCE(c.language, 'general')",
+        )
+        .await?;
         // Through the trigger, so each item is counted in its tally.
         db.execute_unprepared(
             "INSERT INTO review_items (challenge_id, user_id, due_at) \
@@ -174,6 +223,7 @@ impl MigrationTrait for Migration {
         for table in [
             ReviewItems::Table.into_iden(),
             DailyActivity::Table.into_iden(),
+            LanguageTallies::Table.into_iden(),
         ] {
             manager
                 .drop_table(Table::drop().table(table).to_owned())
@@ -254,6 +304,41 @@ async fn create_daily_activity(manager: &SchemaManager<'_>) -> Result<(), DbErr>
                 .to_owned(),
         )
         .await
+}
+
+async fn create_language_tallies(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    use LanguageTallies as L;
+    manager
+        .create_table(
+            Table::create()
+                .table(L::Table)
+                .if_not_exists()
+                .col(string(L::UserId))
+                .col(string(L::Language))
+                .col(big_integer(L::Generated).default(0))
+                .col(big_integer(L::Answered).default(0))
+                .col(big_integer(L::Correct).default(0))
+                .primary_key(Index::create().col(L::UserId).col(L::Language))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(L::Table, L::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await
+}
+
+#[derive(DeriveIden)]
+enum LanguageTallies {
+    Table,
+    UserId,
+    /// The challenge's language, or `general`.
+    Language,
+    Generated,
+    Answered,
+    Correct,
 }
 
 #[derive(DeriveIden)]

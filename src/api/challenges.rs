@@ -1,5 +1,7 @@
 //! Challenge operations: generate, history, read one, answer, stats.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{
@@ -39,6 +41,36 @@ pub enum Outcome {
     Wrong,
 }
 
+/// The language a challenge's code is written in.
+#[derive(Clone, Copy, Debug, Enum)]
+#[oai(remote = "domain::Language", rename_all = "lowercase")]
+pub enum Language {
+    Python,
+    Javascript,
+    Typescript,
+    Rust,
+    Go,
+    Java,
+    C,
+    Cpp,
+    Ruby,
+    Php,
+    Sql,
+    Bash,
+}
+
+/// How the marked answer was established: `executed` (its program was run and printed it),
+/// `reviewed` (a built-in question without a program, checked by review), `cross_checked` (a
+/// second model, not shown the key, chose it), `unchecked` (nothing confirmed it).
+#[derive(Clone, Copy, Debug, Enum)]
+#[oai(remote = "domain::Verification", rename_all = "snake_case")]
+pub enum Verification {
+    Executed,
+    Reviewed,
+    CrossChecked,
+    Unchecked,
+}
+
 /// What kind of challenge to generate.
 #[derive(Debug, Object)]
 #[oai(example)]
@@ -46,13 +78,13 @@ pub struct GenerateChallengeRequest {
     /// How hard the challenge should be.
     pub difficulty: Difficulty,
     /// Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
-    /// Not blank, no NUL characters; surrounding spaces are trimmed.
+    /// Not blank, no control characters (newlines, tabs, NUL…); surrounding spaces are trimmed.
     #[oai(
         nullable,
         validator(
             min_length = 1,
             max_length = 80,
-            pattern = r"^[^\x00]*[^\s\x00][^\x00]*$"
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
         )
     )]
     pub topic: Option<Text>,
@@ -75,8 +107,20 @@ pub struct ChallengeResponse {
     pub id: i64,
     /// How hard the challenge is.
     pub difficulty: Difficulty,
-    /// The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
+    /// `question`, then a blank line and `code` when there is code (the single field older
+    /// clients read).
     pub title: String,
+    /// The question alone, without the code.
+    pub question: String,
+    /// The code the question is about, or null.
+    #[oai(nullable)]
+    pub code: Option<String>,
+    /// The language `code` is written in (for a built-in question, the language its program
+    /// runs in), or null.
+    #[oai(nullable)]
+    pub language: Option<Language>,
+    /// How the marked answer was established.
+    pub verification: Verification,
     /// Exactly four answer options, indexed 0 to 3.
     #[oai(validator(min_items = 4, max_items = 4))]
     pub options: Vec<String>,
@@ -175,7 +219,11 @@ impl Example for ChallengeResponse {
         Self {
             id: 42,
             difficulty: Difficulty::Easy,
-            title: "What does `print([1, 2, 3, 4, 5][::2])` output in Python?".into(),
+            title: "What does this Python code print?\n\nprint([1, 2, 3, 4, 5][::2])".into(),
+            question: "What does this Python code print?".into(),
+            code: Some("print([1, 2, 3, 4, 5][::2])".into()),
+            language: Some(Language::Python),
+            verification: Verification::Executed,
             options: vec![
                 "[1, 3, 5]".into(),
                 "[2, 4]".into(),
@@ -198,6 +246,10 @@ impl From<Challenge> for ChallengeResponse {
             id: c.id,
             difficulty: c.difficulty.into(),
             title: c.title,
+            question: c.question,
+            code: c.code,
+            language: c.language.map(Into::into),
+            verification: c.verification.into(),
             options: c.options,
             correct_answer_id: c.correct_answer_id,
             explanation: c.explanation,
@@ -345,6 +397,10 @@ pub struct StatsResponse {
     pub totals: DifficultyStats,
     /// The same counts per difficulty.
     pub by_difficulty: StatsByDifficulty,
+    /// The same counts per language of the challenges (`python`, `rust`, … as `language`
+    /// names them), and `general` for challenges without one; only languages the caller has
+    /// challenges in.
+    pub by_language: BTreeMap<String, DifficultyStats>,
     /// Consecutive UTC days, ending today or yesterday, with at least one first answer.
     pub streak_days: u32,
     /// The last 30 UTC days, oldest first and today last, days without answers included.
@@ -418,6 +474,21 @@ impl Example for StatsResponse {
         Self {
             totals: DifficultyStats::example(),
             by_difficulty: StatsByDifficulty::example(),
+            by_language: [
+                ("python", (7, 6, 4)),
+                ("rust", (3, 3, 2)),
+                (domain::GENERAL, (2, 1, 1)),
+            ]
+            .into_iter()
+            .map(|(language, (generated, answered, correct))| {
+                let tally = Tally {
+                    generated,
+                    answered,
+                    correct,
+                };
+                (language.to_owned(), tally.into())
+            })
+            .collect(),
             streak_days: 2,
             activity: (0..domain::ACTIVITY_DAYS)
                 .rev()
@@ -441,6 +512,11 @@ impl From<Stats> for StatsResponse {
                 medium: stats.medium.into(),
                 hard: stats.hard.into(),
             },
+            by_language: stats
+                .by_language
+                .into_iter()
+                .map(|(language, tally)| (language, tally.into()))
+                .collect(),
             streak_days: stats.streak_days,
             activity: stats.activity.into_iter().map(Into::into).collect(),
             review_due: stats.review_due,
@@ -475,6 +551,7 @@ impl ChallengesApi {
             .challenges
             .generate(
                 &auth.0.id,
+                auth.0.plan.as_deref(),
                 request.difficulty.into(),
                 request.topic.map(|t| t.0),
             )
@@ -570,9 +647,9 @@ impl ChallengesApi {
 
     /// Get my stats
     ///
-    /// Totals and accuracy over all of the caller's challenges and per difficulty, the streak of
-    /// days with answers, the last 30 days' activity, and how many review items are due. Only
-    /// first answers count.
+    /// Totals and accuracy over all of the caller's challenges, per difficulty and per language,
+    /// the streak of days with answers, the last 30 days' activity, and how many review items
+    /// are due. Only first answers count.
     #[oai(path = "/api/stats", method = "get", operation_id = "getStats")]
     async fn stats(
         &self,

@@ -6,6 +6,7 @@ mod challenges;
 mod dev;
 mod documented;
 mod error;
+mod export;
 mod health;
 mod metrics;
 mod middleware;
@@ -24,8 +25,10 @@ mod webhooks;
 use poem_openapi::{OpenApiService, Tags};
 
 pub use error::json_error;
+pub use export::ExportDocument;
 pub use metrics::MetricsEndpoint;
 pub use middleware::{BodyLimit, RequestLog, same_origin};
+pub use quota::QuotaResponse;
 pub use routes::allow_header;
 pub use security::SessionCookie;
 pub use spec::{spec_endpoint, spec_json, swagger_ui};
@@ -40,11 +43,14 @@ pub enum Tag {
     Challenges,
     /// The caller's daily generation quota.
     Quota,
+    /// The caller's own data.
+    Account,
     /// Events pushed by Clerk (through Svix).
     Webhooks,
     /// Liveness and readiness probes.
     Health,
-    /// Local development helpers, available only when no Clerk key is configured.
+    /// Local development helpers, available only when no Clerk key is configured and the server
+    /// listens on a loopback address (or `DEV_ISSUER=on`).
     Development,
 }
 
@@ -52,6 +58,7 @@ type Api = (
     challenges::ChallengesApi,
     reviews::ReviewsApi,
     quota::QuotaApi,
+    export::ExportApi,
     webhooks::WebhooksApi,
     health::HealthApi,
     dev::DevApi,

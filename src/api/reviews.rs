@@ -12,7 +12,8 @@ use poem_openapi::{
 use super::{
     AppState, Tag,
     challenges::{
-        AnswerRequest, ChallengeResponse, Difficulty, RecordedAnswer, ReviewStateResponse,
+        AnswerRequest, ChallengeResponse, Difficulty, Language, RecordedAnswer,
+        ReviewStateResponse, Verification,
     },
     documented::{ApiResult, flags::*},
     page_size::PageSize,
@@ -29,8 +30,18 @@ pub struct ReviewItemResponse {
     pub id: i64,
     /// How hard the challenge is.
     pub difficulty: Difficulty,
-    /// The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
+    /// `question`, then a blank line and `code` when there is code.
     pub title: String,
+    /// The question alone, without the code.
+    pub question: String,
+    /// The code the question is about, or null.
+    #[oai(nullable)]
+    pub code: Option<String>,
+    /// The language `code` is written in, or null.
+    #[oai(nullable)]
+    pub language: Option<Language>,
+    /// How the marked answer was established.
+    pub verification: Verification,
     /// Exactly four answer options, indexed 0 to 3.
     #[oai(validator(min_items = 4, max_items = 4))]
     pub options: Vec<String>,
@@ -53,6 +64,10 @@ impl Example for ReviewItemResponse {
             id: challenge.id,
             difficulty: challenge.difficulty,
             title: challenge.title,
+            question: challenge.question,
+            code: challenge.code,
+            language: challenge.language,
+            verification: challenge.verification,
             options: challenge.options,
             topic: challenge.topic,
             timestamp: challenge.timestamp,
@@ -74,6 +89,10 @@ impl ReviewItemResponse {
             id: c.id,
             difficulty: c.difficulty.into(),
             title: c.title,
+            question: c.question,
+            code: c.code,
+            language: c.language.map(Into::into),
+            verification: c.verification.into(),
             options: c.options,
             topic: c.topic,
             timestamp: c.created_at,

@@ -3,10 +3,12 @@
 mod clock;
 mod error;
 mod generated;
+mod similarity;
 
 pub use clock::Clock;
 pub use error::Error;
-pub use generated::GeneratedChallenge;
+pub use generated::{ChallengeDraft, GeneratedChallenge, Rejection};
+pub use similarity::nearly_equal;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -61,13 +63,109 @@ impl Difficulty {
     }
 }
 
+/// The language a challenge's code is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    Python,
+    Javascript,
+    Typescript,
+    Rust,
+    Go,
+    Java,
+    C,
+    Cpp,
+    Ruby,
+    Php,
+    Sql,
+    Bash,
+}
+
+impl Language {
+    pub const ALL: [Language; 12] = [
+        Language::Python,
+        Language::Javascript,
+        Language::Typescript,
+        Language::Rust,
+        Language::Go,
+        Language::Java,
+        Language::C,
+        Language::Cpp,
+        Language::Ruby,
+        Language::Php,
+        Language::Sql,
+        Language::Bash,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::Javascript => "javascript",
+            Language::Typescript => "typescript",
+            Language::Rust => "rust",
+            Language::Go => "go",
+            Language::Java => "java",
+            Language::C => "c",
+            Language::Cpp => "cpp",
+            Language::Ruby => "ruby",
+            Language::Php => "php",
+            Language::Sql => "sql",
+            Language::Bash => "bash",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == value)
+    }
+}
+
+/// How a challenge's marked answer was established.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Verification {
+    /// Its program was run and printed the marked option.
+    Executed,
+    /// A bank question without a program, checked by review.
+    Reviewed,
+    /// A second model, not shown the key, chose the marked option.
+    CrossChecked,
+    /// Nothing confirmed it.
+    Unchecked,
+}
+
+impl Verification {
+    pub const ALL: [Verification; 4] = [
+        Verification::Executed,
+        Verification::Reviewed,
+        Verification::CrossChecked,
+        Verification::Unchecked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verification::Executed => "executed",
+            Verification::Reviewed => "reviewed",
+            Verification::CrossChecked => "cross_checked",
+            Verification::Unchecked => "unchecked",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == value)
+    }
+}
+
 /// A stored challenge.
 #[derive(Clone, Debug)]
 pub struct Challenge {
     pub id: i64,
     pub difficulty: Difficulty,
     pub topic: Option<String>,
+    /// The question, then a blank line and the code when there is code.
     pub title: String,
+    /// The question alone.
+    pub question: String,
+    pub code: Option<String>,
+    pub language: Option<Language>,
+    pub verification: Verification,
     pub options: Vec<String>,
     pub correct_answer_id: u8,
     pub explanation: String,
@@ -168,6 +266,8 @@ pub struct Quota {
     pub user_id: String,
     pub remaining: u32,
     pub daily_limit: u32,
+    /// The Clerk Billing plan whose limit applies, if any.
+    pub plan: Option<String>,
     pub last_reset: DateTime<Utc>,
     pub next_reset: DateTime<Utc>,
 }
@@ -199,19 +299,24 @@ impl Tally {
     }
 }
 
-/// A user's progress, from first answers only: a tally per difficulty (and their sum), the days
-/// they answered on, and how many review items are due.
+/// A user's progress, from first answers only: a tally per difficulty (and their sum) and per
+/// language, the days they answered on, and how many review items are due.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     pub easy: Tally,
     pub medium: Tally,
     pub hard: Tally,
+    /// Keyed by the challenge's language, [`GENERAL`] for challenges without one.
+    pub by_language: std::collections::BTreeMap<String, Tally>,
     /// Consecutive UTC days with a first answer, ending today or yesterday.
     pub streak_days: u32,
     /// The last [`ACTIVITY_DAYS`] UTC days, oldest first, today last.
     pub activity: Vec<DayActivity>,
     pub review_due: u64,
 }
+
+/// The `by_language` key of challenges without a language.
+pub const GENERAL: &str = "general";
 
 /// Days of activity that stats show.
 pub const ACTIVITY_DAYS: u32 = 30;

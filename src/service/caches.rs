@@ -21,9 +21,9 @@ use crate::domain::{Difficulty, HistoryFilter, Quota, SeenKeys};
 const USERS: u64 = 100_000;
 /// How long a read quota is served from memory. Frontends poll `GET /api/quota`; spending
 /// never uses it: that is always one conditional statement in the database.
-const QUOTA_TTL: Duration = Duration::from_secs(1);
+pub const QUOTA_TTL: Duration = Duration::from_secs(1);
 /// How long a process trusts that a user it has seen still exists.
-const ACTIVE_USER_TTL: Duration = Duration::from_secs(5);
+pub const ACTIVE_USER_TTL: Duration = Duration::from_secs(5);
 /// Bank keys remembered at most, over all users (a few tens of bytes each).
 const SEEN_KEYS: u64 = 20_000;
 const SEEN_TTL: Duration = Duration::from_secs(10);

@@ -26,6 +26,8 @@ pub struct ChallengeService {
     db: Db,
     quotas: QuotaService,
     generator: Arc<dyn ChallengeGenerator>,
+    /// Serves when `generator` fails after its attempts (`OPENAI_FALLBACK=builtin`).
+    fallback: Option<Arc<dyn ChallengeGenerator>>,
     caches: UserCaches,
     /// "Now" for answers and progress, whose days and due times tests move.
     clock: Clock,
@@ -42,6 +44,7 @@ impl ChallengeService {
         db: Db,
         quotas: QuotaService,
         generator: Arc<dyn ChallengeGenerator>,
+        fallback: Option<Arc<dyn ChallengeGenerator>>,
         caches: UserCaches,
         clock: Clock,
     ) -> Self {
@@ -49,6 +52,7 @@ impl ChallengeService {
             db,
             quotas,
             generator,
+            fallback,
             caches,
             clock,
         }
@@ -59,6 +63,7 @@ impl ChallengeService {
     pub async fn generate(
         &self,
         user_id: &str,
+        plan: Option<&str>,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
@@ -72,11 +77,11 @@ impl ChallengeService {
         );
         if !self.generator.waits_on_upstream() {
             return self
-                .generate_at_once(user_id, difficulty, topic)
+                .generate_at_once(user_id, plan, difficulty, topic)
                 .instrument(span)
                 .await;
         }
-        let reservation = self.quotas.reserve(user_id).await?;
+        let reservation = self.quotas.reserve(user_id, plan).await?;
         // Run to completion even if the client hangs up, so the unit is settled either way
         // (the challenge then waits in the user's history).
         let service = self.clone();
@@ -102,13 +107,18 @@ impl ChallengeService {
     async fn generate_at_once(
         &self,
         user_id: &str,
+        plan: Option<&str>,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
-        let request = self.request(user_id, difficulty, topic).await?;
+        let request = self
+            .request(&*self.generator, user_id, difficulty, topic)
+            .await?;
         let txn = self.db.writer.begin().await?;
-        self.quotas.take(&txn, user_id).await?;
-        let generated = self.call_generator(&request).await?;
+        self.quotas.take(&txn, user_id, plan).await?;
+        let generated = self
+            .call_generator(&*self.generator, &request, "success")
+            .await?;
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
         txn.commit().await?;
         self.committed(user_id, &request, &generated);
@@ -123,8 +133,28 @@ impl ChallengeService {
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
         let user_id = reservation.user_id.as_str();
-        let request = self.request(user_id, difficulty, topic).await?;
-        let generated = self.call_generator(&request).await?;
+        let request = self
+            .request(&*self.generator, user_id, difficulty, topic.clone())
+            .await?;
+        let (request, generated) = match self
+            .call_generator(&*self.generator, &request, "success")
+            .await
+        {
+            Err(error @ (Error::GeneratorFailed(_) | Error::GeneratorTimedOut)) => {
+                let Some(fallback) = &self.fallback else {
+                    return Err(error);
+                };
+                tracing::warn!(error = %error, "the LLM path failed; serving a bank question instead");
+                let request = self
+                    .request(&**fallback, user_id, difficulty, topic)
+                    .await?;
+                let generated = self
+                    .call_generator(&**fallback, &request, "fallback")
+                    .await?;
+                (request, generated)
+            }
+            result => (request, result?),
+        };
         let txn = self.db.writer.begin().await?;
         self.quotas.settle(&txn, reservation).await?;
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
@@ -153,15 +183,16 @@ impl ChallengeService {
         );
     }
 
-    /// What the generator is told: the request, and the part of the history it reads.
+    /// What `generator` is told: the request, and the part of the history it reads.
     async fn request(
         &self,
+        generator: &dyn ChallengeGenerator,
         user_id: &str,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<GenerationRequest, Error> {
         let reader = &self.db.reader;
-        let seen = match self.generator.history() {
+        let seen = match generator.history() {
             History::RecentTitles => Seen::RecentTitles(
                 store::challenges::recent_titles(reader, user_id, difficulty, RECENT_TITLES)
                     .await?,
@@ -188,22 +219,26 @@ impl ChallengeService {
         })
     }
 
+    /// Calls `generator`, counting the call under `success_outcome` when it succeeds.
     async fn call_generator(
         &self,
+        generator: &dyn ChallengeGenerator,
         request: &GenerationRequest,
+        success_outcome: &'static str,
     ) -> Result<GeneratedChallenge, Error> {
         let started = Instant::now();
-        let generated = self
-            .generator
+        let generated = generator
             .generate(request)
             .instrument(tracing::info_span!("generator", otel.kind = "client"))
-            .await;
+            .await
+            // Whatever order the generator chose, each position holds the answer equally often.
+            .map(|generated| generated.shuffled(&mut rand::thread_rng()));
         let outcome = match &generated {
-            Ok(_) => "success",
+            Ok(_) => success_outcome,
             Err(Error::GeneratorTimedOut) => "timed_out",
             Err(_) => "failed",
         };
-        metrics::generation(self.generator.name(), outcome, started.elapsed());
+        metrics::generation(generator.name(), outcome, started.elapsed());
         generated
     }
 
@@ -300,17 +335,19 @@ impl ChallengeService {
         Ok((challenge, answer))
     }
 
-    /// Progress from first answers: totals per difficulty and overall, the streak and the last
-    /// days' activity, and the review items due. Each is a tally or a bounded read.
+    /// Progress from first answers: totals per difficulty, per language and overall, the streak
+    /// and the last days' activity, and the review items due. Each is a tally or a bounded read.
     pub async fn stats(&self, user_id: &str) -> Result<Stats, Error> {
         let now = self.clock.now();
         let reader = &self.db.reader;
         let tallies = store::tallies::of_user(reader, user_id).await?;
+        let by_language = store::tallies::by_language(reader, user_id).await?;
         let later = store::reviews::scheduled_after(reader, user_id, now).await?;
         let today = now.date_naive();
         let first = today - Days::new(u64::from(ACTIVITY_DAYS - 1));
         let days = store::activity::since(reader, user_id, first).await?;
         let mut stats = Stats {
+            by_language,
             review_due: tallies.reviewing.saturating_sub(later),
             streak_days: streak(&days, today),
             activity: first

@@ -11,9 +11,10 @@ use super::entity::{deleted_users, quotas, users};
 use crate::domain::{Profile, now};
 
 /// Every table with rows a user owns (a `user_id` column), children before their parents.
-const OWNED_TABLES: [&str; 8] = [
+const OWNED_TABLES: [&str; 9] = [
     "review_items",
     "daily_activity",
+    "language_tallies",
     "answers",
     "challenges",
     "challenge_tallies",
@@ -92,6 +93,13 @@ pub async fn upsert<C: ConnectionTrait>(
         return Ok(false);
     }
     Ok(true)
+}
+
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find_by_id(user_id).one(db).await
 }
 
 pub async fn is_deleted<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<bool, DbErr> {

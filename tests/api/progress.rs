@@ -169,3 +169,90 @@ async fn a_new_learner_has_thirty_empty_days_and_nothing_due() {
         expected_activity(app.now().date_naive(), &[])
     );
 }
+
+#[tokio::test]
+async fn by_language_counts_first_answers_per_language_and_general_for_none() {
+    let app = TestApp::spawn().await;
+    let token = app.token("user_polyglot");
+    // (topic, answer: None = unanswered, Some(right)), and the language each challenge came in.
+    let plan = [
+        ("rust", Some(true)),
+        ("rust", Some(false)),
+        ("rust", None),
+        ("python", Some(true)),
+        ("python", Some(true)),
+        ("general", Some(false)),
+        ("general", None),
+    ];
+    let mut expected = serde_json::Map::new();
+    for (topic, answer) in plan {
+        let response = app
+            .post(
+                "/api/generate-challenge",
+                &token,
+                &json!({"difficulty": "easy", "topic": topic}),
+            )
+            .await;
+        let challenge = json_body(response).await;
+        let key = challenge["language"]
+            .as_str()
+            .unwrap_or("general")
+            .to_owned();
+        let entry = expected.entry(key).or_insert_with(|| json!([0, 0, 0]));
+        entry[0] = json!(entry[0].as_u64().expect("n") + 1);
+        if let Some(right) = answer {
+            let correct = challenge["correct_answer_id"].as_u64().expect("correct");
+            let pick = if right { correct } else { (correct + 1) % 4 };
+            let id = challenge["id"].as_i64().expect("id");
+            let answered = app
+                .post(
+                    &format!("/api/challenges/{id}/answer"),
+                    &token,
+                    &json!({"answer_id": pick}),
+                )
+                .await;
+            assert_eq!(answered.status(), 200);
+            entry[1] = json!(entry[1].as_u64().expect("n") + 1);
+            entry[2] = json!(entry[2].as_u64().expect("n") + u64::from(right));
+        }
+    }
+    assert_eq!(
+        expected["rust"],
+        json!([3, 2, 1]),
+        "the bank honours the topic"
+    );
+    assert_eq!(expected["python"], json!([2, 2, 2]));
+
+    let stats = json_body(app.get("/api/stats", &token).await).await;
+    let by_language = stats["by_language"].as_object().expect("by_language");
+    let mut languages: Vec<&String> = expected.keys().collect();
+    languages.sort();
+    assert_eq!(by_language.keys().collect::<Vec<_>>(), languages, "by name");
+    for (language, counts) in &expected {
+        let [generated, answered, correct] = [0, 1, 2].map(|i| counts[i].as_u64().expect("n"));
+        let accuracy = (answered > 0).then(|| correct as f64 / answered as f64);
+        assert_eq!(
+            by_language[language],
+            json!({
+                "total_generated": generated,
+                "total_answered": answered,
+                "total_correct": correct,
+                "accuracy": accuracy,
+            }),
+            "{language}"
+        );
+    }
+    // A review changes no figure.
+    let queue = json_body(app.get("/api/review", &token).await).await;
+    let item = &queue["items"][0];
+    let reviewed = app
+        .post(
+            &format!("/api/challenges/{}/review", item["id"]),
+            &token,
+            &json!({"answer_id": 0}),
+        )
+        .await;
+    assert_eq!(reviewed.status(), 200);
+    let after = json_body(app.get("/api/stats", &token).await).await;
+    assert_eq!(after["by_language"], stats["by_language"]);
+}

@@ -391,7 +391,12 @@ async fn user_deleted_removes_review_items_and_activity() {
         deliver(&app, "user.deleted", deleted_user(user)).await,
         "processed"
     );
-    for table in ["review_items", "daily_activity", "challenge_tallies"] {
+    for table in [
+        "review_items",
+        "daily_activity",
+        "challenge_tallies",
+        "language_tallies",
+    ] {
         assert_eq!(
             count_where(&app, table, "user_id", user).await,
             0,

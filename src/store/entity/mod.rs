@@ -5,6 +5,7 @@ pub mod challenge_tallies;
 pub mod challenges;
 pub mod daily_activity;
 pub mod deleted_users;
+pub mod language_tallies;
 pub mod quota_reservations;
 pub mod quotas;
 pub mod review_items;

@@ -2,7 +2,7 @@
 
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AnswerChallengeData, AnswerChallengeErrors, AnswerChallengeResponses, CreateDevTokenData, CreateDevTokenErrors, CreateDevTokenResponses, GenerateChallengeData, GenerateChallengeErrors, GenerateChallengeResponses, GetChallengeData, GetChallengeErrors, GetChallengeResponses, GetHealthData, GetHealthResponses, GetMyHistoryData, GetMyHistoryErrors, GetMyHistoryResponses, GetQuotaData, GetQuotaErrors, GetQuotaResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetStatsData, GetStatsErrors, GetStatsResponses, ListReviewsData, ListReviewsErrors, ListReviewsResponses, ReceiveClerkWebhookData, ReceiveClerkWebhookErrors, ReceiveClerkWebhookResponses, ReviewChallengeData, ReviewChallengeErrors, ReviewChallengeResponses } from './types.gen';
+import type { AnswerChallengeData, AnswerChallengeErrors, AnswerChallengeResponses, CreateDevTokenData, CreateDevTokenErrors, CreateDevTokenResponses, ExportMyDataData, ExportMyDataErrors, ExportMyDataResponses, GenerateChallengeData, GenerateChallengeErrors, GenerateChallengeResponses, GetChallengeData, GetChallengeErrors, GetChallengeResponses, GetHealthData, GetHealthResponses, GetMyHistoryData, GetMyHistoryErrors, GetMyHistoryResponses, GetQuotaData, GetQuotaErrors, GetQuotaResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetStatsData, GetStatsErrors, GetStatsResponses, ListReviewsData, ListReviewsErrors, ListReviewsResponses, ReceiveClerkWebhookData, ReceiveClerkWebhookErrors, ReceiveClerkWebhookResponses, ReviewChallengeData, ReviewChallengeErrors, ReviewChallengeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -80,9 +80,9 @@ export const answerChallenge = <ThrowOnError extends boolean = false>(options: O
 /**
  * Get my stats
  *
- * Totals and accuracy over all of the caller's challenges and per difficulty, the streak of
- * days with answers, the last 30 days' activity, and how many review items are due. Only
- * first answers count.
+ * Totals and accuracy over all of the caller's challenges, per difficulty and per language,
+ * the streak of days with answers, the last 30 days' activity, and how many review items
+ * are due. Only first answers count.
  */
 export const getStats = <ThrowOnError extends boolean = false>(options?: Options<GetStatsData, ThrowOnError>): RequestResult<GetStatsResponses, GetStatsErrors, ThrowOnError> => (options?.client ?? client).get<GetStatsResponses, GetStatsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -125,11 +125,25 @@ export const reviewChallenge = <ThrowOnError extends boolean = false>(options: O
 /**
  * Get my quota
  *
- * A user the service has not seen before gets a fresh, full quota.
+ * A user the service has not seen before gets a fresh, full quota. The limit is the one of
+ * the plan in the caller's session token; after a change of plan, what remains is the new
+ * limit minus what was used in the current window.
  */
 export const getQuota = <ThrowOnError extends boolean = false>(options?: Options<GetQuotaData, ThrowOnError>): RequestResult<GetQuotaResponses, GetQuotaErrors, ThrowOnError> => (options?.client ?? client).get<GetQuotaResponses, GetQuotaErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/quota',
+    ...options
+});
+
+/**
+ * Export my data
+ *
+ * Everything the service stores about the caller (profile, quota, every challenge with its
+ * answer and review state), as a JSON file to download.
+ */
+export const exportMyData = <ThrowOnError extends boolean = false>(options?: Options<ExportMyDataData, ThrowOnError>): RequestResult<ExportMyDataResponses, ExportMyDataErrors, ThrowOnError> => (options?.client ?? client).get<ExportMyDataResponses, ExportMyDataErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/me/export',
     ...options
 });
 
@@ -167,7 +181,8 @@ export const getReadiness = <ThrowOnError extends boolean = false>(options?: Opt
  * Mint a development token
  *
  * Signs a session token with the local development key. Only exists when neither
- * `CLERK_JWT_KEY` nor `CLERK_JWKS_URL` is configured; otherwise 404.
+ * `CLERK_JWT_KEY` nor `CLERK_JWKS_URL` is configured and the server listens on a loopback
+ * address (or `DEV_ISSUER=on`); with a Clerk key it is 404.
  */
 export const createDevToken = <ThrowOnError extends boolean = false>(options: Options<CreateDevTokenData, ThrowOnError>): RequestResult<CreateDevTokenResponses, CreateDevTokenErrors, ThrowOnError> => (options.client ?? client).post<CreateDevTokenResponses, CreateDevTokenErrors, ThrowOnError>({
     url: '/api/dev/token',

@@ -56,9 +56,24 @@ export type Challenge = {
     id: number;
     difficulty: Difficulty;
     /**
-     * The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
+     * `question`, then a blank line and `code` when there is code (the single field older
+     * clients read).
      */
     title: string;
+    /**
+     * The question alone, without the code.
+     */
+    question: string;
+    /**
+     * The code the question is about, or null.
+     */
+    code?: string | null;
+    /**
+     * The language `code` is written in (for a built-in question, the language its program
+     * runs in), or null.
+     */
+    language?: Language | null;
+    verification: Verification;
     /**
      * Exactly four answer options, indexed 0 to 3.
      */
@@ -176,6 +191,10 @@ export type DevTokenRequest = {
      */
     username?: string | null;
     /**
+     * Optional Clerk Billing plan slug (such as `pro`): the token carries `pla: "u:<plan>"`.
+     */
+    plan?: string | null;
+    /**
      * Lifetime in seconds (default 3600, at most 7 days).
      */
     ttl_secs?: number | null;
@@ -243,7 +262,7 @@ export type GenerateChallengeRequest = {
     difficulty: Difficulty;
     /**
      * Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
-     * Not blank, no NUL characters; surrounding spaces are trimmed.
+     * Not blank, no control characters (newlines, tabs, NUL…); surrounding spaces are trimmed.
      */
     topic?: string | null;
 };
@@ -259,6 +278,11 @@ export type HealthStatus = {
      */
     status: string;
 };
+
+/**
+ * The language a challenge's code is written in.
+ */
+export type Language = 'python' | 'javascript' | 'typescript' | 'rust' | 'go' | 'java' | 'c' | 'cpp' | 'ruby' | 'php' | 'sql' | 'bash';
 
 /**
  * Whether a challenge has been answered, and how.
@@ -280,9 +304,14 @@ export type Quota = {
      */
     quota_remaining: number;
     /**
-     * Challenges allowed per 24-hour window.
+     * Challenges allowed per 24-hour window: the limit of the caller's plan.
      */
     daily_limit: number;
+    /**
+     * The caller's Clerk Billing plan (the slug of the token's `pla` claim, without its `u:` or
+     * `o:` scope), or null. Plans the server does not list get the default limit.
+     */
+    plan?: string | null;
     /**
      * When the current window started (RFC 3339, UTC).
      */
@@ -326,9 +355,22 @@ export type ReviewItem = {
     id: number;
     difficulty: Difficulty;
     /**
-     * The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
+     * `question`, then a blank line and `code` when there is code.
      */
     title: string;
+    /**
+     * The question alone, without the code.
+     */
+    question: string;
+    /**
+     * The code the question is about, or null.
+     */
+    code?: string | null;
+    /**
+     * The language `code` is written in, or null.
+     */
+    language?: Language | null;
+    verification: Verification;
     /**
      * Exactly four answer options, indexed 0 to 3.
      */
@@ -456,6 +498,14 @@ export type Stats = {
     accuracy?: number | null;
     by_difficulty: StatsByDifficulty;
     /**
+     * The same counts per language of the challenges (`python`, `rust`, … as `language`
+     * names them), and `general` for challenges without one; only languages the caller has
+     * challenges in.
+     */
+    by_language: {
+        [key: string]: DifficultyStats;
+    };
+    /**
      * Consecutive UTC days, ending today or yesterday, with at least one first answer.
      */
     streak_days: number;
@@ -510,6 +560,60 @@ export type StatsByDifficulty = {
     medium: DifficultyStats;
     hard: DifficultyStats;
 };
+
+/**
+ * UserExport
+ *
+ * Everything the service stores about a user: the profile, the quota, and every challenge with
+ * its recorded answer and review state, newest first.
+ */
+export type UserExport = {
+    user: UserProfile;
+    quota: Quota;
+    /**
+     * Every challenge of the user, newest first, as the history lists them.
+     */
+    challenges: Array<Challenge>;
+    /**
+     * When the document was made (RFC 3339, UTC).
+     */
+    exported_at: string;
+};
+
+/**
+ * UserProfile
+ *
+ * A user's profile as stored.
+ */
+export type UserProfile = {
+    /**
+     * The Clerk user id.
+     */
+    id: string;
+    /**
+     * The primary email address, if Clerk sent one.
+     */
+    email?: string | null;
+    username?: string | null;
+    first_name?: string | null;
+    last_name?: string | null;
+    /**
+     * When the service first stored the user (RFC 3339, UTC).
+     */
+    created_at: string;
+    /**
+     * Clerk's `updated_at` of the last profile received from a webhook; the Unix epoch while
+     * the profile comes only from session tokens.
+     */
+    updated_at: string;
+};
+
+/**
+ * How the marked answer was established: `executed` (its program was run and printed it),
+ * `reviewed` (a built-in question without a program, checked by review), `cross_checked` (a
+ * second model, not shown the key, chose it), `unchecked` (nothing confirmed it).
+ */
+export type Verification = 'executed' | 'reviewed' | 'cross_checked' | 'unchecked';
 
 /**
  * WebhookAck
@@ -877,6 +981,39 @@ export type GetQuotaResponses = {
 };
 
 export type GetQuotaResponse = GetQuotaResponses[keyof GetQuotaResponses];
+
+export type ExportMyDataData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/me/export';
+};
+
+export type ExportMyDataErrors = {
+    /**
+     * The session token is missing or invalid; `detail` says why.
+     */
+    401: ErrorBody;
+    /**
+     * Unexpected server error.
+     */
+    500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
+};
+
+export type ExportMyDataError = ExportMyDataErrors[keyof ExportMyDataErrors];
+
+export type ExportMyDataResponses = {
+    /**
+     * The export document, as a file to save.
+     */
+    200: UserExport;
+};
+
+export type ExportMyDataResponse = ExportMyDataResponses[keyof ExportMyDataResponses];
 
 export type ReceiveClerkWebhookData = {
     body: ClerkWebhookEvent;
