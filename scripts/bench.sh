@@ -3,8 +3,9 @@
 # core 1. Every figure is printed beside a bare poem JSON handler measured in the same run, so
 # it reads as a share of what the machine gives poem itself (absolute figures drift on a shared
 # machine). Reports:
-#   - quota, a 20-item history page, stats, a repeated answer and generation with the built-in
-#     bank, for a learner with 20 challenges and one with 10,000, side by side;
+#   - quota, a 20-item history page, stats, the due reviews, a repeated answer and generation
+#     with the built-in bank, for a learner with 20 challenges and one with 10,000 (each all
+#     answered, half of them wrong: review items due), side by side;
 #   - generation through an LLM answering at once and one taking 100 ms;
 #   - a mixed run of 1,000 learners on SQLite and on PostgreSQL (not gated);
 #   - each server's peak resident memory, and the time to ready.
@@ -73,19 +74,20 @@ BARE="$(wrk_rps plain.lua /)"
 echo "   $BARE requests/s, p99 $(p99)"
 kill "$BARE_PID"
 
-echo "== built-in bank: a learner with 20 challenges and one with 10,000"
+echo "== built-in bank: a learner with 20 challenges and one with 10,000 (half of them wrong)"
 start_server builtin
-scripts/bench/seed.py "$URL" user_light 1 20 >"$WORK/light.txt"
-scripts/bench/seed.py "$URL" user_heavy 1 10000 >"$WORK/heavy.txt"
+scripts/bench/seed.py "$URL" user_light 1 20 all >"$WORK/light.txt"
+scripts/bench/seed.py "$URL" user_heavy 1 10000 all >"$WORK/heavy.txt"
 read -r _ LIGHT_TOKEN LIGHT_ANSWERED _ <"$WORK/light.txt"
 read -r _ HEAVY_TOKEN HEAVY_ANSWERED _ <"$WORK/heavy.txt"
 printf '   %-34s %9s %9s %8s %9s %s\n' route "20" "10,000" "10k/20" "vs bare" "p99 (10k)"
 declare -A RESULT
-for route in quota history stats answer generate; do
+for route in quota history stats review answer generate; do
   case "$route" in
     quota) script=get.lua; path=/api/quota ;;
     history) script=get.lua; path="/api/my-history?limit=20" ;;
     stats) script=get.lua; path=/api/stats ;;
+    review) script=get.lua; path=/api/review ;;
     answer) script=answer.lua; path=/ ;;
     generate) script=generate.lua; path=/api/generate-challenge ;;
   esac

@@ -13,11 +13,12 @@ use crate::{
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
+    domain::Clock,
     generator::{BuiltinGenerator, ChallengeGenerator, OpenAiGenerator},
     server::{self, ConnectionLimits},
     service::{
         caches::UserCaches, challenges::ChallengeService, health::HealthService,
-        quotas::QuotaService, users::UserService, webhooks::WebhookService,
+        quotas::QuotaService, reviews::ReviewService, users::UserService, webhooks::WebhookService,
     },
     store, telemetry,
 };
@@ -77,6 +78,7 @@ impl App {
         };
 
         let caches = UserCaches::new();
+        let clock = Clock::system();
         let (users, quotas) = user_services(config, &db, &caches);
         let state = AppState::new(Services {
             verifier: Arc::new(TokenVerifier::new(keys, &config.auth)),
@@ -86,7 +88,9 @@ impl App {
                 generator,
                 fallback,
                 caches.clone(),
+                clock.clone(),
             ),
+            reviews: ReviewService::new(db.clone(), clock.clone(), caches.clone()),
             webhooks: WebhookService::new(
                 db.clone(),
                 users.clone(),
@@ -96,6 +100,7 @@ impl App {
             health: HealthService::new(db),
             users,
             quotas,
+            clock,
             dev_issuer,
         });
         Ok(Self { state, jwks })

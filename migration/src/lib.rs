@@ -14,6 +14,7 @@ mod m20261201_000009_count_in_triggers;
 mod m20261201_000010_drop_seen_questions_index;
 mod m20261202_000011_challenge_parts;
 mod m20261202_000012_add_quota_plan;
+mod m20261202_000013_learning;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_drop_seen_questions_index::Migration),
             Box::new(m20261202_000011_challenge_parts::Migration),
             Box::new(m20261202_000012_add_quota_plan::Migration),
+            Box::new(m20261202_000013_learning::Migration),
         ]
     }
 }

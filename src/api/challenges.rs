@@ -1,5 +1,7 @@
 //! Challenge operations: generate, history, read one, answer, stats.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{
@@ -17,7 +19,9 @@ use super::{
     security::ClerkAuth,
     text::Text,
 };
-use crate::domain::{self, Answer, Challenge, HistoryFilter, Stats, Tally};
+use crate::domain::{
+    self, Answer, Challenge, DayActivity, HistoryFilter, ReviewState, Stats, Tally,
+};
 
 /// How hard a challenge is.
 #[derive(Clone, Copy, Debug, Enum)]
@@ -133,6 +137,48 @@ pub struct ChallengeResponse {
     /// The caller's recorded (first) answer, or null while the challenge is unanswered.
     #[oai(nullable)]
     pub answer: Option<RecordedAnswer>,
+    /// Where its review stands, or null unless it is a review item (its first answer was wrong).
+    #[oai(nullable)]
+    pub reviews: Option<ReviewStateResponse>,
+}
+
+/// A review item's progress. A challenge whose first answer was wrong comes back for review on
+/// a spaced schedule until it is answered right three times in a row.
+#[derive(Debug, Object)]
+#[oai(rename = "ReviewState", example)]
+pub struct ReviewStateResponse {
+    /// Reviews recorded so far (the first answer is not one).
+    pub count: u32,
+    /// Whether the latest review was right; null before the first review.
+    #[oai(nullable)]
+    pub last_correct: Option<bool>,
+    /// When the item is next due for review (RFC 3339, UTC); null once it is retired.
+    #[oai(nullable)]
+    pub next_due_at: Option<DateTime<Utc>>,
+    /// Whether it was answered right three reviews in a row and no longer comes back.
+    pub retired: bool,
+}
+
+impl Example for ReviewStateResponse {
+    fn example() -> Self {
+        Self {
+            count: 1,
+            last_correct: Some(true),
+            next_due_at: Some(super::example_time() + chrono::TimeDelta::minutes(10)),
+            retired: false,
+        }
+    }
+}
+
+impl From<ReviewState> for ReviewStateResponse {
+    fn from(state: ReviewState) -> Self {
+        Self {
+            retired: state.retired(),
+            count: state.count,
+            last_correct: state.last_correct,
+            next_due_at: state.next_due,
+        }
+    }
 }
 
 /// The first answer the caller gave to a challenge.
@@ -189,6 +235,7 @@ impl Example for ChallengeResponse {
             topic: Some("python".into()),
             timestamp: super::example_time(),
             answer: Some(RecordedAnswer::example()),
+            reviews: None,
         }
     }
 }
@@ -209,6 +256,7 @@ impl From<Challenge> for ChallengeResponse {
             topic: c.topic,
             timestamp: c.created_at,
             answer: c.answer.map(Into::into),
+            reviews: c.reviews.map(Into::into),
         }
     }
 }
@@ -307,7 +355,41 @@ pub struct StatsByDifficulty {
     pub hard: DifficultyStats,
 }
 
-/// The caller's progress: totals over all their challenges, and per difficulty.
+/// First answers given on one UTC day.
+#[derive(Debug, Object)]
+#[oai(rename = "DayActivity", example)]
+pub struct DayActivityResponse {
+    /// The UTC day, `YYYY-MM-DD`.
+    pub date: chrono::NaiveDate,
+    /// Challenges first answered that day.
+    pub answered: u64,
+    /// Of those, the ones answered correctly.
+    pub correct: u64,
+}
+
+impl From<DayActivity> for DayActivityResponse {
+    fn from(day: DayActivity) -> Self {
+        Self {
+            date: day.date,
+            answered: day.answered,
+            correct: day.correct,
+        }
+    }
+}
+
+impl Example for DayActivityResponse {
+    fn example() -> Self {
+        Self {
+            date: super::example_time().date_naive(),
+            answered: 4,
+            correct: 3,
+        }
+    }
+}
+
+/// The caller's progress: totals over all their challenges, per difficulty, their streak and
+/// recent activity, and the review items due. Every figure counts first answers only; reviews
+/// never change them.
 #[derive(Debug, Object)]
 #[oai(rename = "Stats", example)]
 pub struct StatsResponse {
@@ -315,6 +397,17 @@ pub struct StatsResponse {
     pub totals: DifficultyStats,
     /// The same counts per difficulty.
     pub by_difficulty: StatsByDifficulty,
+    /// The same counts per language of the challenges (`python`, `rust`, … as `language`
+    /// names them), and `general` for challenges without one; only languages the caller has
+    /// challenges in.
+    pub by_language: BTreeMap<String, DifficultyStats>,
+    /// Consecutive UTC days, ending today or yesterday, with at least one first answer.
+    pub streak_days: u32,
+    /// The last 30 UTC days, oldest first and today last, days without answers included.
+    #[oai(validator(min_items = 30, max_items = 30))]
+    pub activity: Vec<DayActivityResponse>,
+    /// Review items due now (see `GET /api/review`).
+    pub review_due: u64,
 }
 
 impl Example for HistoryResponse {
@@ -377,9 +470,35 @@ impl Example for StatsByDifficulty {
 
 impl Example for StatsResponse {
     fn example() -> Self {
+        let today = super::example_time().date_naive();
         Self {
             totals: DifficultyStats::example(),
             by_difficulty: StatsByDifficulty::example(),
+            by_language: [
+                ("python", (7, 6, 4)),
+                ("rust", (3, 3, 2)),
+                (domain::GENERAL, (2, 1, 1)),
+            ]
+            .into_iter()
+            .map(|(language, (generated, answered, correct))| {
+                let tally = Tally {
+                    generated,
+                    answered,
+                    correct,
+                };
+                (language.to_owned(), tally.into())
+            })
+            .collect(),
+            streak_days: 2,
+            activity: (0..domain::ACTIVITY_DAYS)
+                .rev()
+                .map(|ago| DayActivityResponse {
+                    date: today - chrono::Days::new(u64::from(ago)),
+                    answered: [4, 6, 0][ago as usize % 3],
+                    correct: [3, 4, 0][ago as usize % 3],
+                })
+                .collect(),
+            review_due: 3,
         }
     }
 }
@@ -393,6 +512,14 @@ impl From<Stats> for StatsResponse {
                 medium: stats.medium.into(),
                 hard: stats.hard.into(),
             },
+            by_language: stats
+                .by_language
+                .into_iter()
+                .map(|(language, tally)| (language, tally.into()))
+                .collect(),
+            streak_days: stats.streak_days,
+            activity: stats.activity.into_iter().map(Into::into).collect(),
+            review_due: stats.review_due,
         }
     }
 }
@@ -520,7 +647,9 @@ impl ChallengesApi {
 
     /// Get my stats
     ///
-    /// Totals and accuracy over all of the caller's challenges, and per difficulty.
+    /// Totals and accuracy over all of the caller's challenges, per difficulty and per language,
+    /// the streak of days with answers, the last 30 days' activity, and how many review items
+    /// are due. Only first answers count.
     #[oai(path = "/api/stats", method = "get", operation_id = "getStats")]
     async fn stats(
         &self,

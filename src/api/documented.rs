@@ -36,6 +36,8 @@ pub mod flags {
     pub const BODY: u16 = 1 << 5;
     /// 401 for a webhook whose Svix signature does not check out.
     pub const SIGNATURE: u16 = 1 << 6;
+    /// 409 for a request that does not fit the current state of what it names.
+    pub const CONFLICT: u16 = 1 << 7;
 }
 
 /// A [`domain::Error`](Error) returned by an operation that documents the statuses in `STATUSES`.
@@ -58,7 +60,7 @@ impl<const STATUSES: u16> From<Documented<STATUSES>> for poem::Error {
 impl<const STATUSES: u16> ApiResponse for Documented<STATUSES> {
     fn meta() -> MetaResponses {
         use flags::*;
-        let table: [(u16, u16, &'static str, Option<ResponseHeader>); 11] = [
+        let table: [(u16, u16, &'static str, Option<ResponseHeader>); 12] = [
             (
                 BAD_REQUEST,
                 400,
@@ -82,6 +84,12 @@ impl<const STATUSES: u16> ApiResponse for Documented<STATUSES> {
                 NOT_FOUND,
                 404,
                 "No such resource belongs to the caller.",
+                None,
+            ),
+            (
+                CONFLICT,
+                409,
+                "The request does not fit the current state of the resource; `detail` says why.",
                 None,
             ),
             (BODY, 413, "The request body is larger than 1 MiB.", None),

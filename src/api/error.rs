@@ -20,6 +20,7 @@ impl ResponseError for Error {
                 StatusCode::UNAUTHORIZED
             }
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Conflict(_) => StatusCode::CONFLICT,
             Error::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::GeneratorFailed(_) => StatusCode::BAD_GATEWAY,
             Error::GeneratorTimedOut => StatusCode::GATEWAY_TIMEOUT,

@@ -37,7 +37,7 @@ pub struct UserProfile {
 }
 
 /// Everything the service stores about a user: the profile, the quota, and every challenge with
-/// its recorded answer, newest first.
+/// its recorded answer and review state, newest first.
 #[derive(Debug, Object)]
 #[oai(rename = "UserExport", example)]
 pub struct ExportDocument {
@@ -117,7 +117,7 @@ impl ExportApi {
     /// Export my data
     ///
     /// Everything the service stores about the caller (profile, quota, every challenge with its
-    /// answer), as a JSON file to download.
+    /// answer and review state), as a JSON file to download.
     #[oai(path = "/api/me/export", method = "get", operation_id = "exportMyData")]
     async fn export_my_data(
         &self,

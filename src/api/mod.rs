@@ -13,6 +13,7 @@ mod middleware;
 mod page_size;
 mod quota;
 mod rendered;
+mod reviews;
 mod routes;
 mod security;
 mod spec;
@@ -55,6 +56,7 @@ pub enum Tag {
 
 type Api = (
     challenges::ChallengesApi,
+    reviews::ReviewsApi,
     quota::QuotaApi,
     export::ExportApi,
     webhooks::WebhooksApi,

@@ -1,4 +1,4 @@
-//! The `limit` of a history page, bounded by the domain's page size.
+//! The `limit` of a page (history, due reviews), bounded by the domain's page size.
 
 use std::borrow::Cow;
 
@@ -9,12 +9,12 @@ use poem_openapi::{
 
 use crate::domain::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
-/// How many challenges a page holds: 1 to [`MAX_PAGE_SIZE`], [`DEFAULT_PAGE_SIZE`] when absent.
-/// The schema and the check both come from those constants.
+/// How many challenges a page holds: 1 to [`MAX_PAGE_SIZE`], `DEFAULT` when absent. The schema
+/// and the check both come from those constants.
 #[derive(Clone, Copy, Debug)]
-pub struct PageSize(pub u64);
+pub struct PageSize<const DEFAULT: u64 = DEFAULT_PAGE_SIZE>(pub u64);
 
-impl Type for PageSize {
+impl<const DEFAULT: u64> Type for PageSize<DEFAULT> {
     const IS_REQUIRED: bool = false;
 
     type RawValueType = u64;
@@ -27,7 +27,7 @@ impl Type for PageSize {
 
     fn schema_ref() -> MetaSchemaRef {
         MetaSchemaRef::Inline(Box::new(MetaSchema {
-            default: Some(DEFAULT_PAGE_SIZE.into()),
+            default: Some(DEFAULT.into()),
             minimum: Some(1.0),
             maximum: Some(MAX_PAGE_SIZE as f64),
             ..MetaSchema::new_with_format("integer", "uint64")
@@ -43,7 +43,7 @@ impl Type for PageSize {
     }
 }
 
-impl ParseFromParameter for PageSize {
+impl<const DEFAULT: u64> ParseFromParameter for PageSize<DEFAULT> {
     fn parse_from_parameter(value: &str) -> ParseResult<Self> {
         match value.parse::<u64>() {
             Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => Ok(Self(size)),
@@ -58,7 +58,7 @@ impl ParseFromParameter for PageSize {
     ) -> ParseResult<Self> {
         match values.into_iter().next() {
             Some(value) => Self::parse_from_parameter(value.as_ref()),
-            None => Ok(Self(DEFAULT_PAGE_SIZE)),
+            None => Ok(Self(DEFAULT)),
         }
     }
 }

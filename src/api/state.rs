@@ -4,9 +4,10 @@ use std::{ops::Deref, sync::Arc};
 
 use crate::{
     auth::{DevIssuer, TokenVerifier},
+    domain::Clock,
     service::{
         challenges::ChallengeService, health::HealthService, quotas::QuotaService,
-        users::UserService, webhooks::WebhookService,
+        reviews::ReviewService, users::UserService, webhooks::WebhookService,
     },
 };
 
@@ -34,8 +35,11 @@ pub struct Services {
     pub users: UserService,
     pub quotas: QuotaService,
     pub challenges: ChallengeService,
+    pub reviews: ReviewService,
     pub webhooks: WebhookService,
     pub health: HealthService,
+    /// "Now" for answers, reviews and progress: the system clock, which tests move.
+    pub clock: Clock,
     /// Present only when no Clerk key is configured.
     pub dev_issuer: Option<Arc<DevIssuer>>,
 }

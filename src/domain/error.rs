@@ -22,6 +22,9 @@ pub enum Error {
     /// Nothing of this kind with this id belongs to the caller.
     #[error("{0}")]
     NotFound(String),
+    /// The request does not fit the current state of what it names; the text says why.
+    #[error("{0}")]
+    Conflict(String),
     #[error(
         "daily challenge quota used up; it refills in {}",
         human_duration(retry_after)

@@ -1,9 +1,11 @@
 //! The values the service works with, and its error, independent of storage and of the HTTP API.
 
+mod clock;
 mod error;
 mod generated;
 mod similarity;
 
+pub use clock::Clock;
 pub use error::Error;
 pub use generated::{ChallengeDraft, GeneratedChallenge, Rejection};
 pub use similarity::nearly_equal;
@@ -13,6 +15,9 @@ use chrono::{DateTime, SubsecRound, Utc};
 /// The most challenges one history page holds, and how many when the caller does not say.
 pub const MAX_PAGE_SIZE: u64 = 100;
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
+/// How many due review items a review page holds when the caller does not say (at most
+/// [`MAX_PAGE_SIZE`]).
+pub const DEFAULT_REVIEW_PAGE_SIZE: u64 = 20;
 
 /// The longest user id accepted (Clerk's are about 32 characters); longer ones cannot be indexed.
 pub const MAX_USER_ID_CHARS: usize = 255;
@@ -167,6 +172,46 @@ pub struct Challenge {
     pub created_at: DateTime<Utc>,
     /// The first answer, once there is one.
     pub answer: Option<Answer>,
+    /// Where its review stands, when its first answer was wrong.
+    pub reviews: Option<ReviewState>,
+}
+
+/// A review item's progress: a challenge whose first answer was wrong comes back until it is
+/// answered right [`REVIEWS_TO_RETIRE`] times in a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewState {
+    /// Reviews recorded (first answers not included).
+    pub count: u32,
+    /// Whether the latest review was right; `None` before the first.
+    pub last_correct: Option<bool>,
+    /// When the item is next due; `None` once it is retired.
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+impl ReviewState {
+    pub fn retired(&self) -> bool {
+        self.next_due.is_none()
+    }
+}
+
+/// Correct reviews in a row that retire an item.
+pub const REVIEWS_TO_RETIRE: u32 = 3;
+
+/// A review just recorded.
+#[derive(Clone, Debug)]
+pub struct ReviewOutcome {
+    pub selected_answer_id: u8,
+    pub correct: bool,
+    pub reviewed_at: DateTime<Utc>,
+    /// When the item is due again; `None` when this review retired it.
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+/// The due review items at the head of the queue, and how many are due in all.
+#[derive(Clone, Debug)]
+pub struct ReviewQueue {
+    pub items: Vec<Challenge>,
+    pub due_count: u64,
 }
 
 /// The first answer a user gave to one of their challenges.
@@ -254,12 +299,34 @@ impl Tally {
     }
 }
 
-/// A user's progress: a tally per difficulty, and their sum.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// A user's progress, from first answers only: a tally per difficulty (and their sum) and per
+/// language, the days they answered on, and how many review items are due.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     pub easy: Tally,
     pub medium: Tally,
     pub hard: Tally,
+    /// Keyed by the challenge's language, [`GENERAL`] for challenges without one.
+    pub by_language: std::collections::BTreeMap<String, Tally>,
+    /// Consecutive UTC days with a first answer, ending today or yesterday.
+    pub streak_days: u32,
+    /// The last [`ACTIVITY_DAYS`] UTC days, oldest first, today last.
+    pub activity: Vec<DayActivity>,
+    pub review_due: u64,
+}
+
+/// The `by_language` key of challenges without a language.
+pub const GENERAL: &str = "general";
+
+/// Days of activity that stats show.
+pub const ACTIVITY_DAYS: u32 = 30;
+
+/// First answers given on one UTC day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DayActivity {
+    pub date: chrono::NaiveDate,
+    pub answered: u64,
+    pub correct: u64,
 }
 
 impl Stats {

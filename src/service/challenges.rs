@@ -3,6 +3,7 @@
 use std::{sync::Arc, time::Instant};
 
 use bytes::Bytes;
+use chrono::{Days, NaiveDate};
 use sea_orm::TransactionTrait;
 use tracing::Instrument;
 
@@ -12,8 +13,8 @@ use super::{
 };
 use crate::{
     domain::{
-        Answer, Challenge, Difficulty, Error, GeneratedChallenge, HistoryFilter, MAX_PAGE_SIZE,
-        Stats, now,
+        ACTIVITY_DAYS, Answer, Challenge, Clock, DayActivity, Difficulty, Error,
+        GeneratedChallenge, HistoryFilter, MAX_PAGE_SIZE, Stats, now,
     },
     generator::{ChallengeGenerator, GenerationRequest, History, RECENT_TITLES, Seen},
     store::{self, Db, challenges::NewChallenge},
@@ -28,6 +29,8 @@ pub struct ChallengeService {
     /// Serves when `generator` fails after its attempts (`OPENAI_FALLBACK=builtin`).
     fallback: Option<Arc<dyn ChallengeGenerator>>,
     caches: UserCaches,
+    /// "Now" for answers and progress, whose days and due times tests move.
+    clock: Clock,
 }
 
 /// One page of history and the cursor for the next, if any.
@@ -43,6 +46,7 @@ impl ChallengeService {
         generator: Arc<dyn ChallengeGenerator>,
         fallback: Option<Arc<dyn ChallengeGenerator>>,
         caches: UserCaches,
+        clock: Clock,
     ) -> Self {
         Self {
             db,
@@ -50,6 +54,7 @@ impl ChallengeService {
             generator,
             fallback,
             caches,
+            clock,
         }
     }
 
@@ -305,7 +310,9 @@ impl ChallengeService {
         })
     }
 
-    /// Records the first answer; a repeat returns the recorded one unchanged.
+    /// Records the first answer; a repeat returns the recorded one unchanged. A wrong first
+    /// answer makes the challenge a review item, due at once (the schema's trigger, in the
+    /// same statement).
     pub async fn answer(
         &self,
         user_id: &str,
@@ -316,19 +323,63 @@ impl ChallengeService {
         if let Some(answer) = challenge.answer.clone() {
             return Ok((challenge, answer));
         }
-        let answer =
-            store::answers::record_first(&self.db.writer, user_id, &challenge, selected, now())
-                .await?;
+        let answer = store::answers::record_first(
+            &self.db.writer,
+            user_id,
+            &challenge,
+            selected,
+            self.clock.now(),
+        )
+        .await?;
         self.caches.after_commit(user_id, Committed::History);
         Ok((challenge, answer))
     }
 
-    /// Totals per difficulty and overall.
+    /// Progress from first answers: totals per difficulty, per language and overall, the streak
+    /// and the last days' activity, and the review items due. Each is a tally or a bounded read.
     pub async fn stats(&self, user_id: &str) -> Result<Stats, Error> {
-        let mut stats = Stats::default();
-        for (difficulty, tally) in store::tallies::of_user(&self.db.reader, user_id).await? {
+        let now = self.clock.now();
+        let reader = &self.db.reader;
+        let tallies = store::tallies::of_user(reader, user_id).await?;
+        let by_language = store::tallies::by_language(reader, user_id).await?;
+        let later = store::reviews::scheduled_after(reader, user_id, now).await?;
+        let today = now.date_naive();
+        let first = today - Days::new(u64::from(ACTIVITY_DAYS - 1));
+        let days = store::activity::since(reader, user_id, first).await?;
+        let mut stats = Stats {
+            by_language,
+            review_due: tallies.reviewing.saturating_sub(later),
+            streak_days: streak(&days, today),
+            activity: first
+                .iter_days()
+                .take(ACTIVITY_DAYS as usize)
+                .map(|date| activity_on(&days, date))
+                .collect(),
+            ..Stats::default()
+        };
+        for (difficulty, tally) in tallies.by_difficulty {
             *stats.tally_mut(difficulty) = tally;
         }
         Ok(stats)
     }
+}
+
+/// The streak as of `today`: a streak still stands on a day without answers yet, so it is the
+/// one ending today or, failing that, yesterday.
+fn streak(days: &[store::activity::Day], today: NaiveDate) -> u32 {
+    days.iter()
+        .rev()
+        .find(|day| day.activity.date >= today - Days::new(1))
+        .map_or(0, |day| day.streak)
+}
+
+fn activity_on(days: &[store::activity::Day], date: NaiveDate) -> DayActivity {
+    days.iter().find(|day| day.activity.date == date).map_or(
+        DayActivity {
+            date,
+            answered: 0,
+            correct: 0,
+        },
+        |day| day.activity,
+    )
 }

@@ -1,4 +1,4 @@
-//! Business rules: quota accounting, generation, answers, user lifecycle, readiness. Services
+//! Business rules: quota accounting, generation, answers, reviews, user lifecycle, readiness. Services
 //! speak the domain (values and `domain::Error`), never HTTP; each operation that writes more
 //! than one row runs in one transaction.
 
@@ -6,5 +6,6 @@ pub mod caches;
 pub mod challenges;
 pub mod health;
 pub mod quotas;
+pub mod reviews;
 pub mod users;
 pub mod webhooks;

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationDef, sea_query::Expr,
+    QueryOrder, QuerySelect, RelationDef, SelectThree, TopologyStar, sea_query::Expr,
 };
 
-use super::entity::{answers, challenges, seen_questions};
+use super::entity::{answers, challenges, review_items, seen_questions};
 use crate::domain::{
     Challenge, Difficulty, GeneratedChallenge, HistoryFilter, Language, Outcome, SeenKeys,
     Verification,
@@ -61,19 +61,35 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result
         explanation: generated.explanation.clone(),
         created_at: new.created_at,
         answer: None,
+        reviews: None,
     })
 }
 
-/// The challenge `id`, with its answer, if it belongs to `user_id`.
+/// Challenges with their first answer and their review item, if any.
+pub(super) type Full =
+    SelectThree<challenges::Entity, answers::Entity, review_items::Entity, TopologyStar>;
+pub(super) type FullRow = (
+    challenges::Model,
+    Option<answers::Model>,
+    Option<review_items::Model>,
+);
+
+pub(super) fn full() -> Full {
+    challenges::Entity::find()
+        .select_also(answers::Entity)
+        .join(JoinType::LeftJoin, answers_relation())
+        .find_also_related(review_items::Entity)
+}
+
+/// The challenge `id`, with its answer and review state, if it belongs to `user_id`.
 pub async fn find_owned<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
     id: i64,
 ) -> Result<Option<Challenge>, DbErr> {
-    challenges::Entity::find_by_id(id)
+    full()
+        .filter(challenges::Column::Id.eq(id))
         .filter(challenges::Column::UserId.eq(user_id))
-        .select_also(answers::Entity)
-        .join(JoinType::LeftJoin, answers_relation())
         .one(db)
         .await?
         .map(to_domain)
@@ -89,7 +105,7 @@ pub async fn page<C: ConnectionTrait>(
     filter: HistoryFilter,
     limit: u64,
 ) -> Result<Vec<Challenge>, DbErr> {
-    let mut query = challenges::Entity::find().filter(challenges::Column::UserId.eq(user_id));
+    let mut query = full().filter(challenges::Column::UserId.eq(user_id));
     if let Some(before) = filter.before {
         query = query.filter(challenges::Column::Id.lt(before));
     }
@@ -100,8 +116,6 @@ pub async fn page<C: ConnectionTrait>(
         query = query.filter(challenges::Column::Outcome.eq(outcome.as_str()));
     }
     query
-        .select_also(answers::Entity)
-        .join(JoinType::LeftJoin, answers_relation())
         .order_by_desc(challenges::Column::Id)
         .limit(limit)
         .all(db)
@@ -162,9 +176,7 @@ fn answers_relation() -> RelationDef {
         .into()
 }
 
-fn to_domain(
-    (row, answer): (challenges::Model, Option<answers::Model>),
-) -> Result<Challenge, DbErr> {
+pub(super) fn to_domain((row, answer, review): FullRow) -> Result<Challenge, DbErr> {
     let options: Vec<String> =
         serde_json::from_str(&row.options).map_err(|e| DbErr::Custom(e.to_string()))?;
     let difficulty = Difficulty::parse(&row.difficulty)
@@ -192,5 +204,6 @@ fn to_domain(
         explanation: row.explanation,
         created_at: row.created_at,
         answer: answer.map(super::answers::to_domain).transpose()?,
+        reviews: review.as_ref().map(super::reviews::state),
     })
 }

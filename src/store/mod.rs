@@ -1,10 +1,12 @@
 //! Persistence: the connection pool and every SeaORM query the service runs.
 
+pub mod activity;
 pub mod answers;
 pub mod challenges;
 pub mod entity;
 mod faults;
 pub mod quotas;
+pub mod reviews;
 pub mod tallies;
 pub mod users;
 pub mod webhook_events;

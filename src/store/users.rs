@@ -3,16 +3,25 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, JoinType, QueryFilter,
-    QuerySelect,
-    sea_query::{Alias, Expr, Func, OnConflict},
+    ConnectionTrait, DbErr, EntityTrait, ExprTrait, JoinType, QuerySelect,
+    sea_query::{Alias, Expr, Func, OnConflict, Query},
 };
 
-use super::entity::{
-    answers, challenge_tallies, challenges, deleted_users, quota_reservations, quotas,
-    seen_questions, users,
-};
+use super::entity::{deleted_users, quotas, users};
 use crate::domain::{Profile, now};
+
+/// Every table with rows a user owns (a `user_id` column), children before their parents.
+const OWNED_TABLES: [&str; 9] = [
+    "review_items",
+    "daily_activity",
+    "language_tallies",
+    "answers",
+    "challenges",
+    "challenge_tallies",
+    "seen_questions",
+    "quota_reservations",
+    "quotas",
+];
 
 /// How a profile write treats the stored row.
 pub enum ProfileSource {
@@ -139,30 +148,13 @@ pub async fn delete<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<(), DbE
         .exec_without_returning(db)
         .await?;
     // Explicit deletes, children first, rather than trusting every connection to enforce cascades.
-    answers::Entity::delete_many()
-        .filter(answers::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    challenges::Entity::delete_many()
-        .filter(challenges::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    challenge_tallies::Entity::delete_many()
-        .filter(challenge_tallies::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    seen_questions::Entity::delete_many()
-        .filter(seen_questions::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    quota_reservations::Entity::delete_many()
-        .filter(quota_reservations::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    quotas::Entity::delete_many()
-        .filter(quotas::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
+    for table in OWNED_TABLES {
+        let delete = Query::delete()
+            .from_table(Alias::new(table))
+            .and_where(Expr::col(Alias::new("user_id")).eq(user_id))
+            .to_owned();
+        db.execute(&delete).await?;
+    }
     users::Entity::delete_by_id(user_id).exec(db).await?;
     Ok(())
 }

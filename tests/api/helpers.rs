@@ -124,6 +124,8 @@ pub struct TestApp {
     dir: Arc<tempfile::TempDir>,
     /// The PostgreSQL database made for this test, if any: dropped with the last app using it.
     database: Option<Arc<TestDatabase>>,
+    /// The app's clock, for "now" in answers, reviews and stats.
+    clock: challenger::domain::Clock,
 }
 
 /// Environment for a test app; every value goes through the real configuration parser.
@@ -175,13 +177,16 @@ impl TestApp {
     }
 
     pub async fn spawn_with(env: TestEnv) -> Self {
-        Self::spawn_in(env, Arc::new(tempfile::tempdir().expect("temp dir")), None).await
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        Self::spawn_in(env, dir, None, chrono::TimeDelta::zero()).await
     }
 
+    /// Spawns with the app's clock `ahead` of the system clock.
     async fn spawn_in(
         mut env: TestEnv,
         dir: Arc<tempfile::TempDir>,
         database: Option<Arc<TestDatabase>>,
+        ahead: chrono::TimeDelta,
     ) -> Self {
         let database_url = match env.vars.get("DATABASE_URL") {
             Some(url) => url.clone(),
@@ -201,6 +206,8 @@ impl TestApp {
         challenger::telemetry::init(&config.log_filter, false, None);
 
         let app = App::build(&config).await.expect("app builds");
+        let clock = app.state.clock.clone();
+        clock.advance(ahead);
         let listener = App::bind(&config).await.expect("bind");
         let port = listener.local_addr().expect("bound").port();
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
@@ -219,14 +226,26 @@ impl TestApp {
             env,
             dir,
             database,
+            clock,
         }
     }
 
-    /// Stops this server and starts a new one over the same database and key folder.
+    /// Stops this server and starts a new one over the same database and key folder, its clock
+    /// where this one's was.
     pub async fn restart(mut self) -> Self {
         let (env, dir, database) = (self.env.clone(), self.dir.clone(), self.database.take());
         self.stop_server().await;
-        Self::spawn_in(env, dir, database).await
+        Self::spawn_in(env, dir, database, self.clock.offset()).await
+    }
+
+    /// Moves the app's clock forward: answers, reviews and stats then happen `by` later.
+    pub fn advance_clock(&self, by: chrono::TimeDelta) {
+        self.clock.advance(by);
+    }
+
+    /// The app's "now".
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Stops the server gracefully and waits for it to finish.

@@ -242,3 +242,92 @@ async fn challenges_stored_before_their_parts_were_kept_get_them_from_their_titl
         "a bank row without a program"
     );
 }
+
+#[tokio::test]
+async fn mistakes_become_review_items_and_answers_count_in_their_days_after_the_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let today = chrono::Utc::now().date_naive();
+    let at = |days_ago: u64| {
+        format!(
+            "'{} 00:00:01+00:00'",
+            (today - chrono::Days::new(days_ago)).format("%Y-%m-%d")
+        )
+    };
+    let challenge = |id: u32| {
+        format!(
+            "INSERT INTO challenges (id, user_id, difficulty, topic, title, options, \
+             correct_answer_id, explanation, bank_key, created_at, outcome) VALUES ({id}, \
+             'user_upgraded', 'easy', NULL, 'Question {id}?', '[\"a\",\"b\",\"c\",\"d\"]', 0, \
+             'Because.', NULL, {}, 'unanswered')",
+            at(3)
+        )
+    };
+    let answer = |id: u32, correct: bool, days_ago: u64| {
+        format!(
+            "INSERT INTO answers (challenge_id, user_id, selected_answer_id, correct, answered_at) \
+             VALUES ({id}, 'user_upgraded', {}, {}, {})",
+            if correct { 0 } else { 2 },
+            if correct { "TRUE" } else { "FALSE" },
+            at(days_ago)
+        )
+    };
+    let [user, quota] = learner_rows("user_upgraded", 45, &at(3));
+    let mut seed = vec![user, quota];
+    seed.extend((1..=5).map(challenge));
+    // Three days ago a mistake; yesterday a right answer; today one of each.
+    seed.extend([
+        answer(1, false, 3),
+        answer(2, true, 1),
+        answer(3, false, 0),
+        answer(4, true, 0),
+        "UPDATE challenges SET language = 'rust' WHERE id = 5".to_owned(),
+    ]);
+    let before_learning = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m20261202_000013_learning")
+        .expect("the learning migration");
+    let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
+    let url = database_at(&dir, u32::try_from(before_learning).expect("count"), &seed).await;
+
+    let app = TestEnv::new().set("DATABASE_URL", url).spawn().await;
+    let token = app.token("user_upgraded");
+    let stats = json_body(app.get("/api/stats", &token).await).await;
+    assert_eq!(stats["review_due"], 2);
+    assert_eq!(stats["streak_days"], 2);
+    let tally = |generated: u64, answered: u64, correct: u64| {
+        json!({"total_generated": generated, "total_answered": answered,
+               "total_correct": correct, "accuracy": (answered > 0).then(|| correct as f64 / answered as f64)})
+    };
+    assert_eq!(
+        stats["by_language"],
+        json!({"general": tally(4, 4, 2), "rust": tally(1, 0, 0)})
+    );
+    let activity = stats["activity"].as_array().expect("days");
+    let day = |days_ago: usize| &activity[29 - days_ago];
+    assert_eq!(
+        (&day(0)["answered"], &day(0)["correct"]),
+        (&json!(2), &json!(1))
+    );
+    assert_eq!(
+        (&day(1)["answered"], &day(1)["correct"]),
+        (&json!(1), &json!(1))
+    );
+    assert_eq!(day(2)["answered"], 0);
+    assert_eq!(
+        (&day(3)["answered"], &day(3)["correct"]),
+        (&json!(1), &json!(0))
+    );
+    let mistake = json_body(app.get("/api/challenges/1", &token).await).await;
+    assert_eq!(mistake["reviews"]["count"], 0);
+    assert_eq!(mistake["reviews"]["retired"], false);
+    let right = json_body(app.get("/api/challenges/2", &token).await).await;
+    assert!(right["reviews"].is_null());
+    let queue = json_body(app.get("/api/review", &token).await).await;
+    let due: Vec<&Value> = queue["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| &item["id"])
+        .collect();
+    assert_eq!(due, [&json!(1), &json!(3)], "the oldest mistake first");
+}

@@ -22,6 +22,8 @@ import {
   getReadiness,
   getStats,
   isErrorBody,
+  listReviews,
+  reviewChallenge,
 } from '../src/index';
 import { type RunningServer, startServer } from './server';
 
@@ -355,6 +357,51 @@ describe('challenges', () => {
     assert.equal(data.by_difficulty.hard.total_answered, 0);
     assert.ok(data.by_difficulty.hard.accuracy === null || data.by_difficulty.hard.accuracy === undefined);
     assert.equal(data.by_difficulty.medium.total_generated, 0);
+    const languages = Object.values(data.by_language);
+    assert.equal(languages.reduce((sum, l) => sum + l.total_generated, 0), 3, 'every challenge has a language or general');
+    assert.equal(languages.reduce((sum, l) => sum + l.total_answered, 0), 2);
+    assert.equal(data.streak_days, 1, 'answered today');
+    assert.equal(data.review_due, 1, 'the mistake is due for review');
+    assert.equal(data.activity.length, 30);
+    assert.deepEqual(
+      { ...data.activity[29] },
+      { date: new Date().toISOString().slice(0, 10), answered: 2, correct: 1 },
+    );
+  });
+
+  test('listReviews and reviewChallenge bring a mistake back without its answer key', async () => {
+    await signInAs('user_sdk_review');
+    const c = await generate('medium');
+    await answerChallenge({ path: { id: c.id }, body: { answer_id: (c.correct_answer_id + 1) % 4 } });
+
+    const queue = await listReviews();
+    assert.equal(queue.response?.status, 200);
+    assert.ok(queue.data);
+    assert.equal(queue.data.due_count, 1);
+    const [item] = queue.data.items;
+    assert.equal(item?.id, c.id);
+    assert.deepEqual(item?.options, c.options);
+    assert.ok(item && !('correct_answer_id' in item) && !('explanation' in item));
+    assert.equal(item?.reviews.count, 0);
+
+    const reviewed = await reviewChallenge({ path: { id: c.id }, body: { answer_id: c.correct_answer_id } });
+    assert.equal(reviewed.response?.status, 200);
+    assert.ok(reviewed.data);
+    assert.equal(reviewed.data.correct, true);
+    assert.equal(reviewed.data.correct_answer_id, c.correct_answer_id);
+    assert.equal(reviewed.data.explanation, c.explanation);
+    assert.equal(reviewed.data.retired, false);
+    assert.ok(Date.parse(reviewed.data.next_due_at ?? '') > Date.parse(reviewed.data.reviewed_at));
+
+    const early = await reviewChallenge({ path: { id: c.id }, body: { answer_id: c.correct_answer_id } });
+    assert.equal(early.response?.status, 409, 'not due again yet');
+    assertErrorBody(early.error);
+
+    const read = await getChallenge({ path: { id: c.id } });
+    assert.equal(read.data?.reviews?.count, 1);
+    assert.equal(read.data?.reviews?.last_correct, true);
+    assert.equal(read.data?.answer?.correct, false, 'the first answer stays as it was');
+    assert.equal((await listReviews()).data?.due_count, 0);
   });
 });
 

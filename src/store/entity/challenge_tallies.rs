@@ -13,6 +13,8 @@ pub struct Model {
     pub generated: i64,
     pub answered: i64,
     pub correct: i64,
+    /// Review items not yet retired.
+    pub reviewing: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -159,6 +159,16 @@ export const ChallengeSchema = {
             ],
             description: 'The caller\'s recorded (first) answer, or null while the challenge is unanswered.',
             nullable: true
+        },
+        reviews: {
+            type: 'object',
+            allOf: [
+                {
+                    $ref: '#/components/schemas/ReviewState'
+                }
+            ],
+            description: 'Where its review stands, or null unless it is a review item (its first answer was wrong).',
+            nullable: true
         }
     },
     example: {
@@ -183,7 +193,8 @@ export const ChallengeSchema = {
             selected_answer_id: 0,
             correct: true,
             answered_at: '2026-11-27T09:30:00+00:00'
-        }
+        },
+        reviews: null
     }
 } as const;
 
@@ -233,7 +244,8 @@ export const ChallengeHistorySchema = {
                     selected_answer_id: 0,
                     correct: true,
                     answered_at: '2026-11-27T09:30:00+00:00'
-                }
+                },
+                reviews: null
             }
         ],
         next_before: 42
@@ -291,6 +303,39 @@ export const ClerkWebhookEventSchema = {
             updated_at: 1764000000000,
             username: 'ada'
         }
+    }
+} as const;
+
+export const DayActivitySchema = {
+    type: 'object',
+    title: 'DayActivity',
+    description: 'First answers given on one UTC day.',
+    required: [
+        'date',
+        'answered',
+        'correct'
+    ],
+    properties: {
+        date: {
+            type: 'string',
+            format: 'naive-date',
+            description: 'The UTC day, `YYYY-MM-DD`.'
+        },
+        answered: {
+            type: 'integer',
+            format: 'uint64',
+            description: 'Challenges first answered that day.'
+        },
+        correct: {
+            type: 'integer',
+            format: 'uint64',
+            description: 'Of those, the ones answered correctly.'
+        }
+    },
+    example: {
+        date: '2026-11-27',
+        answered: 4,
+        correct: 3
     }
 } as const;
 
@@ -595,15 +640,288 @@ export const RecordedAnswerSchema = {
     }
 } as const;
 
+export const ReviewItemSchema = {
+    type: 'object',
+    title: 'ReviewItem',
+    description: 'A challenge due for review, shown as a fresh attempt: without its correct answer and\nexplanation, which the review\'s result reveals.',
+    required: [
+        'id',
+        'difficulty',
+        'title',
+        'question',
+        'verification',
+        'options',
+        'timestamp',
+        'reviews'
+    ],
+    properties: {
+        id: {
+            type: 'integer',
+            format: 'int64',
+            description: 'The challenge id; review it with `POST /api/challenges/{id}/review`.'
+        },
+        difficulty: {
+            $ref: '#/components/schemas/Difficulty'
+        },
+        title: {
+            type: 'string',
+            description: '`question`, then a blank line and `code` when there is code.'
+        },
+        question: {
+            type: 'string',
+            description: 'The question alone, without the code.'
+        },
+        code: {
+            type: 'string',
+            description: 'The code the question is about, or null.',
+            nullable: true
+        },
+        language: {
+            type: 'string',
+            allOf: [
+                {
+                    $ref: '#/components/schemas/Language'
+                }
+            ],
+            description: 'The language `code` is written in, or null.',
+            nullable: true
+        },
+        verification: {
+            $ref: '#/components/schemas/Verification'
+        },
+        options: {
+            type: 'array',
+            description: 'Exactly four answer options, indexed 0 to 3.',
+            items: {
+                type: 'string'
+            },
+            maxItems: 4,
+            minItems: 4
+        },
+        topic: {
+            type: 'string',
+            description: 'The topic requested when the challenge was generated, or null.',
+            nullable: true
+        },
+        timestamp: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the challenge was generated (RFC 3339, UTC).'
+        },
+        answer: {
+            type: 'object',
+            allOf: [
+                {
+                    $ref: '#/components/schemas/RecordedAnswer'
+                }
+            ],
+            description: 'The caller\'s first answer (a wrong one: that is what made it a review item).',
+            nullable: true
+        },
+        reviews: {
+            $ref: '#/components/schemas/ReviewState'
+        }
+    },
+    example: {
+        id: 42,
+        difficulty: 'easy',
+        title: 'What does this Python code print?\n\nprint([1, 2, 3, 4, 5][::2])',
+        question: 'What does this Python code print?',
+        code: 'print([1, 2, 3, 4, 5][::2])',
+        language: 'python',
+        verification: 'executed',
+        options: [
+            '[1, 3, 5]',
+            '[2, 4]',
+            '[1, 2]',
+            'An IndexError'
+        ],
+        topic: 'python',
+        timestamp: '2026-11-27T09:30:00+00:00',
+        answer: {
+            selected_answer_id: 1,
+            correct: false,
+            answered_at: '2026-11-27T09:30:00+00:00'
+        },
+        reviews: {
+            count: 1,
+            last_correct: true,
+            next_due_at: '2026-11-27T09:40:00+00:00',
+            retired: false
+        }
+    }
+} as const;
+
+export const ReviewQueueSchema = {
+    type: 'object',
+    title: 'ReviewQueue',
+    description: 'The caller\'s review items due now.',
+    required: [
+        'items',
+        'due_count'
+    ],
+    properties: {
+        items: {
+            type: 'array',
+            description: 'At most `limit` due items, the longest due first.',
+            items: {
+                $ref: '#/components/schemas/ReviewItem'
+            }
+        },
+        due_count: {
+            type: 'integer',
+            format: 'uint64',
+            description: 'How many items are due in all.'
+        }
+    },
+    example: {
+        items: [
+            {
+                id: 42,
+                difficulty: 'easy',
+                title: 'What does this Python code print?\n\nprint([1, 2, 3, 4, 5][::2])',
+                question: 'What does this Python code print?',
+                code: 'print([1, 2, 3, 4, 5][::2])',
+                language: 'python',
+                verification: 'executed',
+                options: [
+                    '[1, 3, 5]',
+                    '[2, 4]',
+                    '[1, 2]',
+                    'An IndexError'
+                ],
+                topic: 'python',
+                timestamp: '2026-11-27T09:30:00+00:00',
+                answer: {
+                    selected_answer_id: 1,
+                    correct: false,
+                    answered_at: '2026-11-27T09:30:00+00:00'
+                },
+                reviews: {
+                    count: 1,
+                    last_correct: true,
+                    next_due_at: '2026-11-27T09:40:00+00:00',
+                    retired: false
+                }
+            }
+        ],
+        due_count: 3
+    }
+} as const;
+
+export const ReviewResultSchema = {
+    type: 'object',
+    title: 'ReviewResult',
+    description: 'A recorded review, with the correct answer and when the item comes back.',
+    required: [
+        'correct',
+        'selected_answer_id',
+        'correct_answer_id',
+        'explanation',
+        'reviewed_at',
+        'retired'
+    ],
+    properties: {
+        correct: {
+            type: 'boolean',
+            description: 'Whether this review\'s answer is correct.'
+        },
+        selected_answer_id: {
+            type: 'integer',
+            format: 'uint8',
+            description: 'The option chosen in this review, 0–3.',
+            maximum: 3,
+            minimum: 0
+        },
+        correct_answer_id: {
+            type: 'integer',
+            format: 'uint8',
+            description: 'The correct option, 0–3.',
+            maximum: 3,
+            minimum: 0
+        },
+        explanation: {
+            type: 'string',
+            description: 'Why the correct option is correct.'
+        },
+        reviewed_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the review was recorded (RFC 3339, UTC).'
+        },
+        next_due_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the item is due again (RFC 3339, UTC); null when this review retired it.',
+            nullable: true
+        },
+        retired: {
+            type: 'boolean',
+            description: 'Whether this review retired the item: answered right three reviews in a row.'
+        }
+    },
+    example: {
+        correct: true,
+        selected_answer_id: 0,
+        correct_answer_id: 0,
+        explanation: 'A slice step of 2 takes every second element starting at index 0.',
+        reviewed_at: '2026-11-27T09:30:00+00:00',
+        next_due_at: '2026-11-27T09:40:00+00:00',
+        retired: false
+    }
+} as const;
+
+export const ReviewStateSchema = {
+    type: 'object',
+    title: 'ReviewState',
+    description: 'A review item\'s progress. A challenge whose first answer was wrong comes back for review on\na spaced schedule until it is answered right three times in a row.',
+    required: [
+        'count',
+        'retired'
+    ],
+    properties: {
+        count: {
+            type: 'integer',
+            format: 'uint32',
+            description: 'Reviews recorded so far (the first answer is not one).'
+        },
+        last_correct: {
+            type: 'boolean',
+            description: 'Whether the latest review was right; null before the first review.',
+            nullable: true
+        },
+        next_due_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the item is next due for review (RFC 3339, UTC); null once it is retired.',
+            nullable: true
+        },
+        retired: {
+            type: 'boolean',
+            description: 'Whether it was answered right three reviews in a row and no longer comes back.'
+        }
+    },
+    example: {
+        count: 1,
+        last_correct: true,
+        next_due_at: '2026-11-27T09:40:00+00:00',
+        retired: false
+    }
+} as const;
+
 export const StatsSchema = {
     type: 'object',
     title: 'Stats',
-    description: 'The caller\'s progress: totals over all their challenges, and per difficulty.',
+    description: 'The caller\'s progress: totals over all their challenges, per difficulty, their streak and\nrecent activity, and the review items due. Every figure counts first answers only; reviews\nnever change them.',
     required: [
         'total_generated',
         'total_answered',
         'total_correct',
-        'by_difficulty'
+        'by_difficulty',
+        'by_language',
+        'streak_days',
+        'activity',
+        'review_due'
     ],
     properties: {
         total_generated: {
@@ -631,6 +949,32 @@ export const StatsSchema = {
         },
         by_difficulty: {
             $ref: '#/components/schemas/StatsByDifficulty'
+        },
+        by_language: {
+            type: 'object',
+            description: 'The same counts per language of the challenges (`python`, `rust`, … as `language`\nnames them), and `general` for challenges without one; only languages the caller has\nchallenges in.',
+            additionalProperties: {
+                $ref: '#/components/schemas/DifficultyStats'
+            }
+        },
+        streak_days: {
+            type: 'integer',
+            format: 'uint32',
+            description: 'Consecutive UTC days, ending today or yesterday, with at least one first answer.'
+        },
+        activity: {
+            type: 'array',
+            description: 'The last 30 UTC days, oldest first and today last, days without answers included.',
+            items: {
+                $ref: '#/components/schemas/DayActivity'
+            },
+            maxItems: 30,
+            minItems: 30
+        },
+        review_due: {
+            type: 'integer',
+            format: 'uint64',
+            description: 'Review items due now (see `GET /api/review`).'
         }
     },
     example: {
@@ -657,7 +1001,181 @@ export const StatsSchema = {
                 total_correct: 0,
                 accuracy: 0
             }
-        }
+        },
+        by_language: {
+            general: {
+                total_generated: 2,
+                total_answered: 1,
+                total_correct: 1,
+                accuracy: 1
+            },
+            python: {
+                total_generated: 7,
+                total_answered: 6,
+                total_correct: 4,
+                accuracy: 0.6666666666666666
+            },
+            rust: {
+                total_generated: 3,
+                total_answered: 3,
+                total_correct: 2,
+                accuracy: 0.6666666666666666
+            }
+        },
+        streak_days: 2,
+        activity: [
+            {
+                date: '2026-10-29',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-10-30',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-10-31',
+                answered: 4,
+                correct: 3
+            },
+            {
+                date: '2026-11-01',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-11-02',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-11-03',
+                answered: 4,
+                correct: 3
+            },
+            {
+                date: '2026-11-04',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-11-05',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-11-06',
+                answered: 4,
+                correct: 3
+            },
+            {
+                date: '2026-11-07',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-11-08',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-11-09',
+                answered: 4,
+                correct: 3
+            },
+            {
+                date: '2026-11-10',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-11-11',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-11-12',
+                answered: 4,
+                correct: 3
+            },
+            {
+                date: '2026-11-13',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-11-14',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-11-15',
+                answered: 4,
+                correct: 3
+            },
+            {
+                date: '2026-11-16',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-11-17',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-11-18',
+                answered: 4,
+                correct: 3
+            },
+            {
+                date: '2026-11-19',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-11-20',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-11-21',
+                answered: 4,
+                correct: 3
+            },
+            {
+                date: '2026-11-22',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-11-23',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-11-24',
+                answered: 4,
+                correct: 3
+            },
+            {
+                date: '2026-11-25',
+                answered: 0,
+                correct: 0
+            },
+            {
+                date: '2026-11-26',
+                answered: 6,
+                correct: 4
+            },
+            {
+                date: '2026-11-27',
+                answered: 4,
+                correct: 3
+            }
+        ],
+        review_due: 3
     }
 } as const;
 
@@ -706,7 +1224,7 @@ export const StatsByDifficultySchema = {
 export const UserExportSchema = {
     type: 'object',
     title: 'UserExport',
-    description: 'Everything the service stores about a user: the profile, the quota, and every challenge with\nits recorded answer, newest first.',
+    description: 'Everything the service stores about a user: the profile, the quota, and every challenge with\nits recorded answer and review state, newest first.',
     required: [
         'user',
         'quota',
@@ -774,7 +1292,8 @@ export const UserExportSchema = {
                     selected_answer_id: 0,
                     correct: true,
                     answered_at: '2026-11-27T09:30:00+00:00'
-                }
+                },
+                reviews: null
             }
         ],
         exported_at: '2026-11-27T09:30:00+00:00'

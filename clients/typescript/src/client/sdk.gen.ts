@@ -2,7 +2,7 @@
 
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AnswerChallengeData, AnswerChallengeErrors, AnswerChallengeResponses, CreateDevTokenData, CreateDevTokenErrors, CreateDevTokenResponses, ExportMyDataData, ExportMyDataErrors, ExportMyDataResponses, GenerateChallengeData, GenerateChallengeErrors, GenerateChallengeResponses, GetChallengeData, GetChallengeErrors, GetChallengeResponses, GetHealthData, GetHealthResponses, GetMyHistoryData, GetMyHistoryErrors, GetMyHistoryResponses, GetQuotaData, GetQuotaErrors, GetQuotaResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetStatsData, GetStatsErrors, GetStatsResponses, ReceiveClerkWebhookData, ReceiveClerkWebhookErrors, ReceiveClerkWebhookResponses } from './types.gen';
+import type { AnswerChallengeData, AnswerChallengeErrors, AnswerChallengeResponses, CreateDevTokenData, CreateDevTokenErrors, CreateDevTokenResponses, ExportMyDataData, ExportMyDataErrors, ExportMyDataResponses, GenerateChallengeData, GenerateChallengeErrors, GenerateChallengeResponses, GetChallengeData, GetChallengeErrors, GetChallengeResponses, GetHealthData, GetHealthResponses, GetMyHistoryData, GetMyHistoryErrors, GetMyHistoryResponses, GetQuotaData, GetQuotaErrors, GetQuotaResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetStatsData, GetStatsErrors, GetStatsResponses, ListReviewsData, ListReviewsErrors, ListReviewsResponses, ReceiveClerkWebhookData, ReceiveClerkWebhookErrors, ReceiveClerkWebhookResponses, ReviewChallengeData, ReviewChallengeErrors, ReviewChallengeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -80,12 +80,46 @@ export const answerChallenge = <ThrowOnError extends boolean = false>(options: O
 /**
  * Get my stats
  *
- * Totals and accuracy over all of the caller's challenges, and per difficulty.
+ * Totals and accuracy over all of the caller's challenges, per difficulty and per language,
+ * the streak of days with answers, the last 30 days' activity, and how many review items
+ * are due. Only first answers count.
  */
 export const getStats = <ThrowOnError extends boolean = false>(options?: Options<GetStatsData, ThrowOnError>): RequestResult<GetStatsResponses, GetStatsErrors, ThrowOnError> => (options?.client ?? client).get<GetStatsResponses, GetStatsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/stats',
     ...options
+});
+
+/**
+ * List my due reviews
+ *
+ * The caller's review items due now, the longest due first, `limit` at a time, and how
+ * many are due in all. A challenge whose first answer was wrong is a review item, due at
+ * once; each review schedules the next (FSRS), until three right in a row retire it.
+ */
+export const listReviews = <ThrowOnError extends boolean = false>(options?: Options<ListReviewsData, ThrowOnError>): RequestResult<ListReviewsResponses, ListReviewsErrors, ThrowOnError> => (options?.client ?? client).get<ListReviewsResponses, ListReviewsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/review',
+    ...options
+});
+
+/**
+ * Review one of my mistakes
+ *
+ * Records a review of a due item and reveals the correct answer: a right one is rated
+ * "good", a wrong one "again", and the item is scheduled again, or retired after three
+ * right in a row. `409` when the challenge is not a review item, is retired, is not due
+ * yet, or another review of it was just recorded for this due time. First answers and
+ * stats never change.
+ */
+export const reviewChallenge = <ThrowOnError extends boolean = false>(options: Options<ReviewChallengeData, ThrowOnError>): RequestResult<ReviewChallengeResponses, ReviewChallengeErrors, ThrowOnError> => (options.client ?? client).post<ReviewChallengeResponses, ReviewChallengeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/challenges/{id}/review',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json; charset=utf-8',
+        ...options.headers
+    }
 });
 
 /**
@@ -105,7 +139,7 @@ export const getQuota = <ThrowOnError extends boolean = false>(options?: Options
  * Export my data
  *
  * Everything the service stores about the caller (profile, quota, every challenge with its
- * answer), as a JSON file to download.
+ * answer and review state), as a JSON file to download.
  */
 export const exportMyData = <ThrowOnError extends boolean = false>(options?: Options<ExportMyDataData, ThrowOnError>): RequestResult<ExportMyDataResponses, ExportMyDataErrors, ThrowOnError> => (options?.client ?? client).get<ExportMyDataResponses, ExportMyDataErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -103,6 +103,10 @@ export type Challenge = {
      * The caller's recorded (first) answer, or null while the challenge is unanswered.
      */
     answer?: RecordedAnswer | null;
+    /**
+     * Where its review stands, or null unless it is a review item (its first answer was wrong).
+     */
+    reviews?: ReviewState | null;
 };
 
 /**
@@ -146,6 +150,26 @@ export type ClerkWebhookEvent = {
     data: {
         [key: string]: unknown;
     };
+};
+
+/**
+ * DayActivity
+ *
+ * First answers given on one UTC day.
+ */
+export type DayActivity = {
+    /**
+     * The UTC day, `YYYY-MM-DD`.
+     */
+    date: string;
+    /**
+     * Challenges first answered that day.
+     */
+    answered: number;
+    /**
+     * Of those, the ones answered correctly.
+     */
+    correct: number;
 };
 
 /**
@@ -355,9 +379,141 @@ export type RecordedAnswer = {
 };
 
 /**
+ * ReviewItem
+ *
+ * A challenge due for review, shown as a fresh attempt: without its correct answer and
+ * explanation, which the review's result reveals.
+ */
+export type ReviewItem = {
+    /**
+     * The challenge id; review it with `POST /api/challenges/{id}/review`.
+     */
+    id: number;
+    difficulty: Difficulty;
+    /**
+     * `question`, then a blank line and `code` when there is code.
+     */
+    title: string;
+    /**
+     * The question alone, without the code.
+     */
+    question: string;
+    /**
+     * The code the question is about, or null.
+     */
+    code?: string | null;
+    /**
+     * The language `code` is written in, or null.
+     */
+    language?: Language | null;
+    verification: Verification;
+    /**
+     * Exactly four answer options, indexed 0 to 3.
+     */
+    options: [
+        string,
+        string,
+        string,
+        string
+    ];
+    /**
+     * The topic requested when the challenge was generated, or null.
+     */
+    topic?: string | null;
+    /**
+     * When the challenge was generated (RFC 3339, UTC).
+     */
+    timestamp: string;
+    /**
+     * The caller's first answer (a wrong one: that is what made it a review item).
+     */
+    answer?: RecordedAnswer | null;
+    reviews: ReviewState;
+};
+
+/**
+ * ReviewQueue
+ *
+ * The caller's review items due now.
+ */
+export type ReviewQueue = {
+    /**
+     * At most `limit` due items, the longest due first.
+     */
+    items: Array<ReviewItem>;
+    /**
+     * How many items are due in all.
+     */
+    due_count: number;
+};
+
+/**
+ * ReviewResult
+ *
+ * A recorded review, with the correct answer and when the item comes back.
+ */
+export type ReviewResult = {
+    /**
+     * Whether this review's answer is correct.
+     */
+    correct: boolean;
+    /**
+     * The option chosen in this review, 0–3.
+     */
+    selected_answer_id: number;
+    /**
+     * The correct option, 0–3.
+     */
+    correct_answer_id: number;
+    /**
+     * Why the correct option is correct.
+     */
+    explanation: string;
+    /**
+     * When the review was recorded (RFC 3339, UTC).
+     */
+    reviewed_at: string;
+    /**
+     * When the item is due again (RFC 3339, UTC); null when this review retired it.
+     */
+    next_due_at?: string | null;
+    /**
+     * Whether this review retired the item: answered right three reviews in a row.
+     */
+    retired: boolean;
+};
+
+/**
+ * ReviewState
+ *
+ * A review item's progress. A challenge whose first answer was wrong comes back for review on
+ * a spaced schedule until it is answered right three times in a row.
+ */
+export type ReviewState = {
+    /**
+     * Reviews recorded so far (the first answer is not one).
+     */
+    count: number;
+    /**
+     * Whether the latest review was right; null before the first review.
+     */
+    last_correct?: boolean | null;
+    /**
+     * When the item is next due for review (RFC 3339, UTC); null once it is retired.
+     */
+    next_due_at?: string | null;
+    /**
+     * Whether it was answered right three reviews in a row and no longer comes back.
+     */
+    retired: boolean;
+};
+
+/**
  * Stats
  *
- * The caller's progress: totals over all their challenges, and per difficulty.
+ * The caller's progress: totals over all their challenges, per difficulty, their streak and
+ * recent activity, and the review items due. Every figure counts first answers only; reviews
+ * never change them.
  */
 export type Stats = {
     /**
@@ -377,6 +533,57 @@ export type Stats = {
      */
     accuracy?: number | null;
     by_difficulty: StatsByDifficulty;
+    /**
+     * The same counts per language of the challenges (`python`, `rust`, … as `language`
+     * names them), and `general` for challenges without one; only languages the caller has
+     * challenges in.
+     */
+    by_language: {
+        [key: string]: DifficultyStats;
+    };
+    /**
+     * Consecutive UTC days, ending today or yesterday, with at least one first answer.
+     */
+    streak_days: number;
+    /**
+     * The last 30 UTC days, oldest first and today last, days without answers included.
+     */
+    activity: [
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity,
+        DayActivity
+    ];
+    /**
+     * Review items due now (see `GET /api/review`).
+     */
+    review_due: number;
 };
 
 /**
@@ -394,7 +601,7 @@ export type StatsByDifficulty = {
  * UserExport
  *
  * Everything the service stores about a user: the profile, the quota, and every challenge with
- * its recorded answer, newest first.
+ * its recorded answer and review state, newest first.
  */
 export type UserExport = {
     user: UserProfile;
@@ -707,6 +914,100 @@ export type GetStatsResponses = {
 };
 
 export type GetStatsResponse = GetStatsResponses[keyof GetStatsResponses];
+
+export type ListReviewsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+    };
+    url: '/api/review';
+};
+
+export type ListReviewsErrors = {
+    /**
+     * The request is invalid: a parameter or body field failed validation.
+     */
+    400: ErrorBody;
+    /**
+     * The session token is missing or invalid; `detail` says why.
+     */
+    401: ErrorBody;
+    /**
+     * Unexpected server error.
+     */
+    500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
+};
+
+export type ListReviewsError = ListReviewsErrors[keyof ListReviewsErrors];
+
+export type ListReviewsResponses = {
+    200: ReviewQueue;
+};
+
+export type ListReviewsResponse = ListReviewsResponses[keyof ListReviewsResponses];
+
+export type ReviewChallengeData = {
+    body: AnswerRequest;
+    path: {
+        /**
+         * The challenge id.
+         */
+        id: number;
+    };
+    query?: never;
+    url: '/api/challenges/{id}/review';
+};
+
+export type ReviewChallengeErrors = {
+    /**
+     * The request is invalid: a parameter or body field failed validation.
+     */
+    400: ErrorBody;
+    /**
+     * The session token is missing or invalid; `detail` says why.
+     */
+    401: ErrorBody;
+    /**
+     * No such resource belongs to the caller.
+     */
+    404: ErrorBody;
+    /**
+     * The request does not fit the current state of the resource; `detail` says why.
+     */
+    409: ErrorBody;
+    /**
+     * The request body is larger than 1 MiB.
+     */
+    413: ErrorBody;
+    /**
+     * The request body is not `application/json`.
+     */
+    415: ErrorBody;
+    /**
+     * Unexpected server error.
+     */
+    500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
+};
+
+export type ReviewChallengeError = ReviewChallengeErrors[keyof ReviewChallengeErrors];
+
+export type ReviewChallengeResponses = {
+    200: ReviewResult;
+};
+
+export type ReviewChallengeResponse = ReviewChallengeResponses[keyof ReviewChallengeResponses];
 
 export type GetQuotaData = {
     body?: never;

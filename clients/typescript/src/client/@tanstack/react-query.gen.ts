@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { answerChallenge, createDevToken, exportMyData, generateChallenge, getChallenge, getHealth, getMyHistory, getQuota, getReadiness, getStats, type Options, receiveClerkWebhook } from '../sdk.gen';
-import type { AnswerChallengeData, AnswerChallengeError, AnswerChallengeResponse, CreateDevTokenData, CreateDevTokenError, CreateDevTokenResponse, ExportMyDataData, ExportMyDataError, ExportMyDataResponse, GenerateChallengeData, GenerateChallengeError, GenerateChallengeResponse, GetChallengeData, GetChallengeError, GetChallengeResponse, GetHealthData, GetHealthResponse, GetMyHistoryData, GetMyHistoryError, GetMyHistoryResponse, GetQuotaData, GetQuotaError, GetQuotaResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetStatsData, GetStatsError, GetStatsResponse, ReceiveClerkWebhookData, ReceiveClerkWebhookError, ReceiveClerkWebhookResponse } from '../types.gen';
+import { answerChallenge, createDevToken, exportMyData, generateChallenge, getChallenge, getHealth, getMyHistory, getQuota, getReadiness, getStats, listReviews, type Options, receiveClerkWebhook, reviewChallenge } from '../sdk.gen';
+import type { AnswerChallengeData, AnswerChallengeError, AnswerChallengeResponse, CreateDevTokenData, CreateDevTokenError, CreateDevTokenResponse, ExportMyDataData, ExportMyDataError, ExportMyDataResponse, GenerateChallengeData, GenerateChallengeError, GenerateChallengeResponse, GetChallengeData, GetChallengeError, GetChallengeResponse, GetHealthData, GetHealthResponse, GetMyHistoryData, GetMyHistoryError, GetMyHistoryResponse, GetQuotaData, GetQuotaError, GetQuotaResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetStatsData, GetStatsError, GetStatsResponse, ListReviewsData, ListReviewsError, ListReviewsResponse, ReceiveClerkWebhookData, ReceiveClerkWebhookError, ReceiveClerkWebhookResponse, ReviewChallengeData, ReviewChallengeError, ReviewChallengeResponse } from '../types.gen';
 
 /**
  * Generate a challenge
@@ -192,7 +192,9 @@ export const getStatsQueryKey = (options?: Options<GetStatsData>) => createQuery
 /**
  * Get my stats
  *
- * Totals and accuracy over all of the caller's challenges, and per difficulty.
+ * Totals and accuracy over all of the caller's challenges, per difficulty and per language,
+ * the streak of days with answers, the last 30 days' activity, and how many review items
+ * are due. Only first answers count.
  */
 export const getStatsOptions = (options?: Options<GetStatsData>) => queryOptions<GetStatsResponse, GetStatsError, GetStatsResponse, ReturnType<typeof getStatsQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
@@ -206,6 +208,51 @@ export const getStatsOptions = (options?: Options<GetStatsData>) => queryOptions
     },
     queryKey: getStatsQueryKey(options)
 });
+
+export const listReviewsQueryKey = (options?: Options<ListReviewsData>) => createQueryKey('listReviews', options);
+
+/**
+ * List my due reviews
+ *
+ * The caller's review items due now, the longest due first, `limit` at a time, and how
+ * many are due in all. A challenge whose first answer was wrong is a review item, due at
+ * once; each review schedules the next (FSRS), until three right in a row retire it.
+ */
+export const listReviewsOptions = (options?: Options<ListReviewsData>) => queryOptions<ListReviewsResponse, ListReviewsError, ListReviewsResponse, ReturnType<typeof listReviewsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listReviews({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listReviewsQueryKey(options)
+});
+
+/**
+ * Review one of my mistakes
+ *
+ * Records a review of a due item and reveals the correct answer: a right one is rated
+ * "good", a wrong one "again", and the item is scheduled again, or retired after three
+ * right in a row. `409` when the challenge is not a review item, is retired, is not due
+ * yet, or another review of it was just recorded for this due time. First answers and
+ * stats never change.
+ */
+export const reviewChallengeMutation = (options?: Partial<Options<ReviewChallengeData>>): UseMutationOptions<ReviewChallengeResponse, ReviewChallengeError, Options<ReviewChallengeData>> => {
+    const mutationOptions: UseMutationOptions<ReviewChallengeResponse, ReviewChallengeError, Options<ReviewChallengeData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await reviewChallenge({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
 
 export const getQuotaQueryKey = (options?: Options<GetQuotaData>) => createQueryKey('getQuota', options);
 
@@ -235,7 +282,7 @@ export const exportMyDataQueryKey = (options?: Options<ExportMyDataData>) => cre
  * Export my data
  *
  * Everything the service stores about the caller (profile, quota, every challenge with its
- * answer), as a JSON file to download.
+ * answer and review state), as a JSON file to download.
  */
 export const exportMyDataOptions = (options?: Options<ExportMyDataData>) => queryOptions<ExportMyDataResponse, ExportMyDataError, ExportMyDataResponse, ReturnType<typeof exportMyDataQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
