@@ -1,5 +1,4 @@
 # Shortcuts for day-to-day work. The README's two commands need none of them.
-export CARGO_TARGET_DIR ?= $(HOME)/.cache/challenger-target
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: run fmt lint test test-pg openapi openapi-check client web bench

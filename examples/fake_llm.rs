@@ -1,5 +1,6 @@
 //! An OpenAI-compatible chat-completions server that answers every request with a valid
-//! challenge after a fixed delay: the "LLM" of the generation benchmarks.
+//! challenge after a fixed delay: the "LLM" of the generation benchmarks. Each question carries
+//! a fresh id, so none nearly repeats a learner's recent ones.
 //!
 //! `cargo run --release --example fake_llm -- --port 9100 --delay-ms 100`
 
@@ -21,8 +22,12 @@ struct Args {
 #[handler]
 async fn complete(delay: Data<&Duration>) -> Json<Value> {
     tokio::time::sleep(*delay.0).await;
+    let id = uuid::Uuid::new_v4().simple().to_string();
     let challenge = json!({
-        "title": "What is the worst-case time complexity of binary search?",
+        "question": format!("What is the worst-case time complexity of binary search over table {id}?"),
+        "code": null,
+        "language": null,
+        "program": null,
         "options": ["O(1)", "O(log n)", "O(n)", "O(n log n)"],
         "correct_answer_id": 1,
         "explanation": "Each comparison halves the remaining range, so at most log2(n) + 1 steps are needed.",

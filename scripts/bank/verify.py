@@ -2,14 +2,18 @@
 """Checks the built-in question bank: src/generator/bank/{easy,medium,hard}.json.
 
 Run it through scripts/bank/check.sh, which installs the pinned TypeScript and Go
-toolchains into a cache first. Python 3.11 standard library only.
+toolchains into a cache first, and g++, ruby and php from Debian when they are missing.
+Python 3.11 standard library only.
 
 The schema of one question
 --------------------------
 Fields read by the server (src/generator/builtin.rs):
   key                kebab-case, unique, prefixed by its language (py-, js-, ts-, rust-,
-                     go-, java-, c-, sql-, bash-, general-); never renamed or reused:
-                     users' seen questions are stored by key
+                     go-, java-, c-, cpp-, ruby-, php-, sql-, bash-, general-); never
+                     renamed or reused: users' seen questions are stored by key. Every
+                     key ever published is listed in original-keys.txt; one removed from
+                     the bank stays listed as `key  # retired: why`, and only those may
+                     (and must) be absent
   tags               [language or "general", topic words...]; the first tag is the language
   title              the question; code, if any, follows a blank line
   language           the language the code is written in: the language the program runs
@@ -18,12 +22,15 @@ Fields read by the server (src/generator/builtin.rs):
   code               the title after its first blank line, or null when it has none
   options            exactly 4, distinct (ASCII case-insensitively)
   correct_answer_id  0-3
-  explanation        why the right option is right and each tempting wrong one is wrong
+  explanation        why the right option is right and each tempting wrong one is wrong;
+                     every wrong option is a real mistake, so an explanation never calls
+                     one baseless ("no basis", "made up"...: BASELESS)
 
 Fields read only by this checker (the server ignores them):
   concept            kebab-case name of the one idea tested, e.g. "integer-division";
                      no two questions share a language (first tag) and a concept
-  runtime            python | node | typescript | c | rust | java | bash | sqlite | go
+  runtime            python | node | typescript | c | cpp | rust | java | bash | sqlite |
+                     go | ruby | php
   program            the full runnable source: the code the title shows plus only what it
                      needs to run (a main, imports, a table setup)
   outputs            optional: what each option claims running the program does, parallel
@@ -62,6 +69,12 @@ else. The code block of the title (after its first blank line, without a final
 "(...)" note) must appear in the program: each of its blank-line-separated chunks line by
 line and in order (indentation aside); a title without a block must have an inline
 `code` span that appears in the program.
+
+A question about a type ("what type is R?") is verified by tsc: its program asserts the
+marked type, and rejects each other option, with an exact equality type
+(`const ok: Equal<R, "s" | "n"> = true;`, or `// @ts-expect-error` before a line that
+must not compile), so it compiles, and prints the marked option, only if the answer is
+right.
 
 Questions without a program are "verified by reasoning" and counted as such.
 
@@ -102,18 +115,27 @@ LANGUAGES = {
     "go": "go",
     "java": "java",
     "c": "c",
+    "cpp": "cpp",
+    "ruby": "ruby",
+    "php": "php",
     "sql": "sql",
     "bash": "bash",
     "general": "general",
 }
-RUNTIMES = ("python", "node", "typescript", "c", "rust", "java", "bash", "sqlite", "go")
+RUNTIMES = (
+    "python", "node", "typescript", "c", "cpp", "rust", "java", "bash", "sqlite", "go", "ruby", "php",
+)
 # The `language` a question's program gives it (SPEC.md's language names).
 RUNTIME_LANGUAGE = {
     "python": "python", "node": "javascript", "typescript": "typescript", "c": "c",
-    "rust": "rust", "java": "java", "bash": "bash", "sqlite": "sql", "go": "go",
+    "rust": "rust", "java": "java", "bash": "bash", "sqlite": "sql", "go": "go", "cpp": "cpp",
+    "ruby": "ruby", "php": "php",
 }
 DEFAULT_FLAGS = {
     "c": ["-std=c17", "-O0"],
+    "cpp": ["-std=c++17", "-O0"],
+    # No php.ini, so the result does not depend on the machine's; notices go to stderr.
+    "php": ["-n", "-d", "display_errors=stderr", "-d", "error_reporting=-1"],
     "rust": ["--edition", "2021"],
     "typescript": ["--strict", "--target", "es2022", "--module", "commonjs"],
 }
@@ -122,6 +144,9 @@ DEFAULT_FILE = {
     "node": "prog.js",
     "typescript": "prog.ts",
     "c": "prog.c",
+    "cpp": "prog.cpp",
+    "ruby": "prog.rb",
+    "php": "prog.php",
     "rust": "prog.rs",
     "java": "Main.java",
     "bash": "prog.sh",
@@ -130,13 +155,16 @@ DEFAULT_FILE = {
 }
 GO_MOD = "module bank\n\ngo 1.22\n"
 
-MIN_PER_DIFFICULTY = 100
-MIN_PER_LANGUAGE = 20
-MIN_TOTAL = 300
+MIN_PER_DIFFICULTY = 130
+MIN_PER_LANGUAGE = 25
+MIN_TOTAL = 400
 MAX_TAG_SHARE = 0.08  # a topic tag on more than 8% of the bank is a catch-all
 MAX_TITLE, MAX_OPTION, MAX_EXPLANATION = 1000, 300, 3000
 COMPILE_TIMEOUT, RUN_TIMEOUT = 180, 15
 
+# An explanation dismissing a distractor instead of answering it: every option is a mistake
+# someone really makes, and the explanation says which.
+BASELESS = re.compile(r"\b(no basis|no rule|random guess|made up|baseless)\b", re.I)
 # An option named by its position: options are shuffled before they are shown (SPEC.md).
 POSITION_REFERENCES = (
     re.compile(r"\b(?i:option|answer|choice)s?\s*(\([A-D]\)|[A-D]\b)"),
@@ -179,11 +207,14 @@ def find_tools() -> dict[str, list[str] | None]:
         "node": [node] if node else None,
         "typescript": [tsc, node] if tsc and node else None,
         "c": [g] if (g := which("gcc")) else None,
+        "cpp": [g] if (g := which("g++")) else None,
         "rust": [r] if (r := which("rustc")) else None,
         "java": [java] if java else None,
         "bash": [b] if (b := which("bash")) else None,
         "sqlite": [s] if (s := which("sqlite3")) else None,
         "go": [go] if go else None,
+        "ruby": [r] if (r := which("ruby")) else None,
+        "php": [p] if (p := which("php")) else None,
     }
 
 
@@ -204,7 +235,8 @@ def tool_env() -> dict[str, str]:
         TZ="UTC",
     )
     env.pop("NODE_OPTIONS", None)
-    env.pop("PYTHONSTARTUP", None)
+    for name in ("PYTHONSTARTUP", "RUBYOPT", "RUBYLIB", "PHPRC", "PHP_INI_SCAN_DIR"):
+        env.pop(name, None)
     return env
 
 
@@ -261,18 +293,14 @@ def execute(q: dict, tools: dict, flags: list[str] | None) -> dict:
             return None
 
         prog = src / "prog"
-        if runtime == "python":
-            argv = cmd + flags + [str(src / name)]
-        elif runtime == "node":
-            argv = cmd + flags + [str(src / name)]
-        elif runtime == "bash":
+        if runtime in ("python", "node", "bash", "ruby", "php"):
             argv = cmd + flags + [str(src / name)]
         elif runtime == "sqlite":
             argv = cmd + ["-bail", "-batch"] + flags + [":memory:"]
             stdin = q["program"]
         elif runtime == "java":
             argv = cmd + flags + [str(src / name)]
-        elif runtime == "c":
+        elif runtime in ("c", "cpp"):
             built = run(cmd + flags + [name, "-o", "prog", "-lm"], src, COMPILE_TIMEOUT)
             if (failed := compiled(built)) is not None:
                 return failed
@@ -354,6 +382,7 @@ def claim_matches(claim, result: dict) -> bool:
 ERROR_LINE = {
     "typescript": re.compile(r"^prog\.ts\((\d+),\d+\): error", re.M),
     "c": re.compile(r"prog\.c:(\d+):\d+: error:", re.M),
+    "cpp": re.compile(r"prog\.cpp:(\d+):\d+: error:", re.M),
     "java": re.compile(r"Main\.java:(\d+): error:", re.M),
     "go": re.compile(r"main\.go:(\d+):\d+: ", re.M),
     "rust": re.compile(r"^error(?:\[E\d+\])?: .*\n\s*--> prog\.rs:(\d+):\d+", re.M),
@@ -542,6 +571,8 @@ def structural_errors(bank: dict[str, list[dict]]) -> list[str]:
                 for pattern in POSITION_REFERENCES:
                     if match := pattern.search(text):
                         err(key, f"{field} names an option by its position ({match.group(0)!r})")
+            if isinstance(explanation, str) and (match := BASELESS.search(explanation)):
+                err(key, f"explanation dismisses an option as baseless ({match.group(0)!r}): say what mistake it is")
 
             concept = q.get("concept")
             if not isinstance(concept, str) or not KEBAB.match(concept):
@@ -576,11 +607,37 @@ def structural_errors(bank: dict[str, list[dict]]) -> list[str]:
         if count > MAX_TAG_SHARE * total:
             errors.append(f"bank: tag {tag!r} is on {count} of {total} questions (a catch-all)")
 
-    original = [k for k in ORIGINAL_KEYS.read_text().split() if k]
-    missing = [k for k in original if k not in seen_keys]
-    if missing:
-        errors.append(f"bank: original keys missing: {', '.join(missing)}")
+    listed, retired, problems = published_keys(ORIGINAL_KEYS.read_text(encoding="utf-8"))
+    errors.extend(f"original-keys.txt: {p}" for p in problems)
+    if missing := [k for k in listed if k not in retired and k not in seen_keys]:
+        errors.append(f"bank: published keys missing (retire them in original-keys.txt instead): {', '.join(missing)}")
+    if back := [k for k in retired if k in seen_keys]:
+        errors.append(f"bank: retired keys are back in the bank (a key is never reused): {', '.join(back)}")
     return errors
+
+
+def published_keys(text: str) -> tuple[list[str], dict[str, str], list[str]]:
+    """(every listed key, {retired key: reason}, problems) from original-keys.txt.
+
+    One key a line; `# ...` comments; a removed key is `key  # retired: why`."""
+    listed: list[str] = []
+    retired: dict[str, str] = {}
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        key, _, comment = (part.strip() for part in line.partition("#"))
+        if not key:
+            continue
+        if not KEBAB.match(key):
+            problems.append(f"line {number}: {key!r} is not kebab-case")
+        if key in listed:
+            problems.append(f"line {number}: {key} is listed twice")
+        listed.append(key)
+        if comment.startswith("retired"):
+            reason = comment.removeprefix("retired").lstrip(":").strip()
+            if not reason:
+                problems.append(f"line {number}: {key} is retired without a reason")
+            retired[key] = reason
+    return listed, retired, problems
 
 
 def expected_language(q: dict, first_tag: str) -> str | None:

@@ -12,7 +12,6 @@ use poem_openapi::{
 use super::{
     AppState, Tag,
     documented::{ApiResult, flags::*},
-    history_cache::PageKey,
     page_size::PageSize,
     rendered::RenderedJson,
     security::ClerkAuth,
@@ -38,6 +37,36 @@ pub enum Outcome {
     Wrong,
 }
 
+/// The language a challenge's code is written in.
+#[derive(Clone, Copy, Debug, Enum)]
+#[oai(remote = "domain::Language", rename_all = "lowercase")]
+pub enum Language {
+    Python,
+    Javascript,
+    Typescript,
+    Rust,
+    Go,
+    Java,
+    C,
+    Cpp,
+    Ruby,
+    Php,
+    Sql,
+    Bash,
+}
+
+/// How the marked answer was established: `executed` (its program was run and printed it),
+/// `reviewed` (a built-in question without a program, checked by review), `cross_checked` (a
+/// second model, not shown the key, chose it), `unchecked` (nothing confirmed it).
+#[derive(Clone, Copy, Debug, Enum)]
+#[oai(remote = "domain::Verification", rename_all = "snake_case")]
+pub enum Verification {
+    Executed,
+    Reviewed,
+    CrossChecked,
+    Unchecked,
+}
+
 /// What kind of challenge to generate.
 #[derive(Debug, Object)]
 #[oai(example)]
@@ -45,13 +74,13 @@ pub struct GenerateChallengeRequest {
     /// How hard the challenge should be.
     pub difficulty: Difficulty,
     /// Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
-    /// Not blank, no NUL characters; surrounding spaces are trimmed.
+    /// Not blank, no control characters (newlines, tabs, NUL…); surrounding spaces are trimmed.
     #[oai(
         nullable,
         validator(
             min_length = 1,
             max_length = 80,
-            pattern = r"^[^\x00]*[^\s\x00][^\x00]*$"
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
         )
     )]
     pub topic: Option<Text>,
@@ -74,8 +103,20 @@ pub struct ChallengeResponse {
     pub id: i64,
     /// How hard the challenge is.
     pub difficulty: Difficulty,
-    /// The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
+    /// `question`, then a blank line and `code` when there is code (the single field older
+    /// clients read).
     pub title: String,
+    /// The question alone, without the code.
+    pub question: String,
+    /// The code the question is about, or null.
+    #[oai(nullable)]
+    pub code: Option<String>,
+    /// The language `code` is written in (for a built-in question, the language its program
+    /// runs in), or null.
+    #[oai(nullable)]
+    pub language: Option<Language>,
+    /// How the marked answer was established.
+    pub verification: Verification,
     /// Exactly four answer options, indexed 0 to 3.
     #[oai(validator(min_items = 4, max_items = 4))]
     pub options: Vec<String>,
@@ -132,7 +173,11 @@ impl Example for ChallengeResponse {
         Self {
             id: 42,
             difficulty: Difficulty::Easy,
-            title: "What does `print([1, 2, 3, 4, 5][::2])` output in Python?".into(),
+            title: "What does this Python code print?\n\nprint([1, 2, 3, 4, 5][::2])".into(),
+            question: "What does this Python code print?".into(),
+            code: Some("print([1, 2, 3, 4, 5][::2])".into()),
+            language: Some(Language::Python),
+            verification: Verification::Executed,
             options: vec![
                 "[1, 3, 5]".into(),
                 "[2, 4]".into(),
@@ -154,6 +199,10 @@ impl From<Challenge> for ChallengeResponse {
             id: c.id,
             difficulty: c.difficulty.into(),
             title: c.title,
+            question: c.question,
+            code: c.code,
+            language: c.language.map(Into::into),
+            verification: c.verification.into(),
             options: c.options,
             correct_answer_id: c.correct_answer_id,
             explanation: c.explanation,
@@ -375,6 +424,7 @@ impl ChallengesApi {
             .challenges
             .generate(
                 &auth.0.id,
+                auth.0.plan.as_deref(),
                 request.difficulty.into(),
                 request.topic.map(|t| t.0),
             )
@@ -406,30 +456,22 @@ impl ChallengesApi {
         /// Only unanswered challenges, or only those answered correctly or wrongly.
         outcome: Query<Option<Outcome>>,
     ) -> ApiResult<RenderedJson<HistoryResponse>, { BAD_REQUEST | UNAUTHORIZED }> {
-        let user_id = auth.0.id;
-        let key = PageKey {
-            version: state.challenges.history_version(&user_id),
-            filter: HistoryFilter {
-                before: before.0,
-                difficulty: difficulty.0.map(Into::into),
-                outcome: outcome.0.map(Into::into),
-            },
-            limit: limit.0.0,
-            user_id,
+        let filter = HistoryFilter {
+            before: before.0,
+            difficulty: difficulty.0.map(Into::into),
+            outcome: outcome.0.map(Into::into),
         };
-        if let Some(page) = state.history_pages.get(&key) {
-            return Ok(RenderedJson::from_body(page));
-        }
-        let page = state
+        let body = state
             .challenges
-            .history(&key.user_id, key.filter, key.limit)
+            .history_rendered(&auth.0.id, filter, limit.0.0, |page| {
+                RenderedJson::render(&HistoryResponse {
+                    challenges: page.challenges.into_iter().map(Into::into).collect(),
+                    next_before: page.next_before,
+                })
+                .into_body()
+            })
             .await?;
-        let rendered = RenderedJson::render(&HistoryResponse {
-            challenges: page.challenges.into_iter().map(Into::into).collect(),
-            next_before: page.next_before,
-        });
-        state.history_pages.insert(key, rendered.body().clone());
-        Ok(rendered)
+        Ok(RenderedJson::from_body(body))
     }
 
     /// Get one of my challenges

@@ -1,4 +1,4 @@
-//! The development issuer's token endpoint (only without a Clerk key).
+//! The development issuer's token endpoint (only without a Clerk key, see [`crate::config`]).
 
 use std::time::Duration;
 
@@ -29,6 +29,9 @@ pub struct DevTokenRequest {
     /// Optional `username` claim.
     #[oai(nullable, validator(max_length = 128, pattern = r"^[^\x00]*$"))]
     pub username: Option<Text>,
+    /// Optional Clerk Billing plan slug (such as `pro`): the token carries `pla: "u:<plan>"`.
+    #[oai(nullable, validator(max_length = 128, pattern = r"^[A-Za-z0-9_-]+$"))]
+    pub plan: Option<Text>,
     /// Lifetime in seconds (default 3600, at most 7 days).
     #[oai(nullable, validator(minimum(value = "1"), maximum(value = "604800")))]
     pub ttl_secs: Option<u64>,
@@ -40,6 +43,7 @@ impl Example for DevTokenRequest {
             user_id: Text("user_dev".into()),
             email: Some(Text("dev@example.com".into())),
             username: None,
+            plan: None,
             ttl_secs: None,
         }
     }
@@ -69,7 +73,8 @@ impl DevApi {
     /// Mint a development token
     ///
     /// Signs a session token with the local development key. Only exists when neither
-    /// `CLERK_JWT_KEY` nor `CLERK_JWKS_URL` is configured; otherwise 404.
+    /// `CLERK_JWT_KEY` nor `CLERK_JWKS_URL` is configured and the server listens on a loopback
+    /// address (or `DEV_ISSUER=on`); with a Clerk key it is 404.
     #[oai(
         path = "/api/dev/token",
         method = "post",
@@ -94,7 +99,8 @@ impl DevApi {
             .ttl_secs
             .map(Duration::from_secs)
             .unwrap_or(DEFAULT_DEV_TOKEN_TTL);
-        let token = issuer.mint(&profile, ttl).map_err(Error::Internal)?;
+        let plan = request.plan.as_ref().map(|t| t.0.as_str());
+        let token = issuer.mint(&profile, plan, ttl).map_err(Error::Internal)?;
         Ok(Json(DevTokenResponse { token }))
     }
 }

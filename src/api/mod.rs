@@ -6,8 +6,8 @@ mod challenges;
 mod dev;
 mod documented;
 mod error;
+mod export;
 mod health;
-mod history_cache;
 mod metrics;
 mod middleware;
 mod page_size;
@@ -24,9 +24,10 @@ mod webhooks;
 use poem_openapi::{OpenApiService, Tags};
 
 pub use error::json_error;
-pub use history_cache::HistoryCache;
+pub use export::ExportDocument;
 pub use metrics::MetricsEndpoint;
 pub use middleware::{BodyLimit, RequestLog, same_origin};
+pub use quota::QuotaResponse;
 pub use routes::allow_header;
 pub use security::SessionCookie;
 pub use spec::{spec_endpoint, spec_json, swagger_ui};
@@ -41,17 +42,21 @@ pub enum Tag {
     Challenges,
     /// The caller's daily generation quota.
     Quota,
+    /// The caller's own data.
+    Account,
     /// Events pushed by Clerk (through Svix).
     Webhooks,
     /// Liveness and readiness probes.
     Health,
-    /// Local development helpers, available only when no Clerk key is configured.
+    /// Local development helpers, available only when no Clerk key is configured and the server
+    /// listens on a loopback address (or `DEV_ISSUER=on`).
     Development,
 }
 
 type Api = (
     challenges::ChallengesApi,
     quota::QuotaApi,
+    export::ExportApi,
     webhooks::WebhooksApi,
     health::HealthApi,
     dev::DevApi,

@@ -32,8 +32,8 @@ impl<T> RenderedJson<T> {
         }
     }
 
-    pub fn body(&self) -> &Bytes {
-        &self.body
+    pub fn into_body(self) -> Bytes {
+        self.body
     }
 }
 

@@ -11,6 +11,8 @@ use crate::{domain::Error, telemetry::metrics};
 #[derive(Clone, Debug)]
 pub struct AuthUser {
     pub id: String,
+    /// The Clerk Billing plan's slug (`pla`), which sets the daily quota.
+    pub plan: Option<String>,
 }
 
 /// A Clerk session token (an RS256 JWT), sent as `Authorization: Bearer <token>`. In a React app,
@@ -42,6 +44,7 @@ async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<AuthUse
         })?;
     Ok(AuthUser {
         id: verified.profile.id.clone(),
+        plan: verified.plan.clone(),
     })
 }
 

@@ -2,7 +2,6 @@
 
 use std::{ops::Deref, sync::Arc};
 
-use super::HistoryCache;
 use crate::{
     auth::{DevIssuer, TokenVerifier},
     service::{
@@ -37,8 +36,6 @@ pub struct Services {
     pub challenges: ChallengeService,
     pub webhooks: WebhookService,
     pub health: HealthService,
-    /// Rendered history pages (see [`HistoryCache`]).
-    pub history_pages: HistoryCache,
     /// Present only when no Clerk key is configured.
     pub dev_issuer: Option<Arc<DevIssuer>>,
 }

@@ -1,5 +1,6 @@
-//! The development issuer: a local RSA key pair that signs tokens when no Clerk key is configured,
-//! so the app works offline on a laptop.
+//! The development issuer: a local RSA key pair that signs tokens when no Clerk key is configured
+//! and the server listens on a loopback address (or `DEV_ISSUER=on`), so the app works offline on
+//! a laptop.
 
 use std::{path::Path, time::Duration};
 
@@ -53,8 +54,14 @@ impl DevIssuer {
         self.decoding.clone()
     }
 
-    /// Signs a session token shaped like Clerk's for `profile`, valid for `ttl`.
-    pub fn mint(&self, profile: &Profile, ttl: Duration) -> anyhow::Result<String> {
+    /// Signs a session token shaped like Clerk's for `profile`, valid for `ttl`, with the user
+    /// plan `plan` (`pla: "u:<plan>"`) if given.
+    pub fn mint(
+        &self,
+        profile: &Profile,
+        plan: Option<&str>,
+        ttl: Duration,
+    ) -> anyhow::Result<String> {
         let now = jsonwebtoken::get_current_timestamp();
         let mut claims = json!({
             "iss": self.issuer,
@@ -73,6 +80,9 @@ impl DevIssuer {
             if let Some(value) = value {
                 claims[claim] = json!(value);
             }
+        }
+        if let Some(plan) = plan {
+            claims["pla"] = json!(format!("u:{plan}"));
         }
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some("development".into());

@@ -55,6 +55,11 @@ pub enum TokenError {
     MissingClaim(String),
     #[error("the token claim {0:?} is malformed")]
     MalformedClaim(String),
+    #[error(
+        "the session is pending: the user has not finished signing in (a required step, such as \
+         choosing an organization, remains)"
+    )]
+    Pending,
 }
 
 impl TokenError {
@@ -77,6 +82,7 @@ impl TokenError {
             Self::MalformedSubject => "malformed_subject",
             Self::MissingClaim(_) => "missing_claim",
             Self::MalformedClaim(_) => "malformed_claim",
+            Self::Pending => "pending",
         }
     }
 }
@@ -85,6 +91,8 @@ impl TokenError {
 #[derive(Clone, Debug)]
 pub struct VerifiedToken {
     pub profile: Profile,
+    /// The Clerk Billing plan's slug, from `pla` (`u:<slug>` or `o:<slug>`).
+    pub plan: Option<String>,
     /// `exp`, in seconds since the epoch.
     pub expires_at: u64,
 }
@@ -101,6 +109,7 @@ pub struct TokenVerifier {
     validation: Validation,
     authorized_parties: Vec<String>,
     skew_secs: u64,
+    accept_pending: bool,
     /// Verified tokens by SHA-256, until they expire: repeated requests skip the RSA check.
     verified: Cache<[u8; 32], Arc<VerifiedToken>>,
 }
@@ -116,6 +125,10 @@ struct Claims {
     name: Option<Value>,
     first_name: Option<Value>,
     last_name: Option<Value>,
+    /// Session status (v2): `pending` while a required step remains.
+    sts: Option<Value>,
+    /// Clerk Billing plan (v2).
+    pla: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +159,7 @@ impl TokenVerifier {
             validation,
             authorized_parties: config.authorized_parties.clone(),
             skew_secs,
+            accept_pending: config.accept_pending,
             verified: Cache::builder()
                 .max_capacity(MAX_CACHED_TOKENS)
                 .expire_after(UntilTokenExpiry { skew_secs })
@@ -226,6 +240,7 @@ impl TokenVerifier {
         if sub.starts_with("mch_") {
             return Err(TokenError::NotSessionToken);
         }
+        let plan = self.check_session(&claims)?;
         // Profile claims are stored: one that cannot be refuses the token rather than the write.
         let text = |claim: &str, value: &Option<Value>| match value.as_ref().and_then(Value::as_str)
         {
@@ -243,9 +258,43 @@ impl TokenVerifier {
                 first_name: text("first_name", &claims.first_name)?,
                 last_name: text("last_name", &claims.last_name)?,
             },
+            plan,
             expires_at,
         })
     }
+
+    /// The session-token v2 claims: a pending session is refused (as Clerk's SDKs treat it as
+    /// signed out) unless accepted by configuration; the plan is returned.
+    fn check_session(&self, claims: &Claims) -> Result<Option<String>, TokenError> {
+        if !self.accept_pending && claims.sts.as_ref().and_then(Value::as_str) == Some("pending") {
+            return Err(TokenError::Pending);
+        }
+        plan_slug(claims.pla.as_ref())
+    }
+}
+
+/// The longest plan slug kept (Clerk's are a few words); it is stored with the quota.
+const MAX_PLAN_CHARS: usize = 128;
+
+/// The slug of a `pla` claim, `u:<slug>` (the user's plan) or `o:<slug>` (their organization's).
+/// A value without either scope names no plan Clerk issues, so it counts as none.
+fn plan_slug(pla: Option<&Value>) -> Result<Option<String>, TokenError> {
+    let pla = match pla {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(pla)) => pla,
+        Some(_) => return Err(TokenError::MalformedClaim("pla".into())),
+    };
+    let Some(slug) = pla.strip_prefix("u:").or_else(|| pla.strip_prefix("o:")) else {
+        return Ok(None);
+    };
+    let slug = slug.trim();
+    if slug.is_empty() {
+        return Ok(None);
+    }
+    if !storable(slug) || slug.chars().count() > MAX_PLAN_CHARS {
+        return Err(TokenError::MalformedClaim("pla".into()));
+    }
+    Ok(Some(slug.to_owned()))
 }
 
 /// Checks the header before any key is looked up: RS256 only, a JWT, a session token.

@@ -2,9 +2,11 @@
 
 mod error;
 mod generated;
+mod similarity;
 
 pub use error::Error;
-pub use generated::GeneratedChallenge;
+pub use generated::{ChallengeDraft, GeneratedChallenge, Rejection};
+pub use similarity::nearly_equal;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -56,13 +58,109 @@ impl Difficulty {
     }
 }
 
+/// The language a challenge's code is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    Python,
+    Javascript,
+    Typescript,
+    Rust,
+    Go,
+    Java,
+    C,
+    Cpp,
+    Ruby,
+    Php,
+    Sql,
+    Bash,
+}
+
+impl Language {
+    pub const ALL: [Language; 12] = [
+        Language::Python,
+        Language::Javascript,
+        Language::Typescript,
+        Language::Rust,
+        Language::Go,
+        Language::Java,
+        Language::C,
+        Language::Cpp,
+        Language::Ruby,
+        Language::Php,
+        Language::Sql,
+        Language::Bash,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::Javascript => "javascript",
+            Language::Typescript => "typescript",
+            Language::Rust => "rust",
+            Language::Go => "go",
+            Language::Java => "java",
+            Language::C => "c",
+            Language::Cpp => "cpp",
+            Language::Ruby => "ruby",
+            Language::Php => "php",
+            Language::Sql => "sql",
+            Language::Bash => "bash",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == value)
+    }
+}
+
+/// How a challenge's marked answer was established.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Verification {
+    /// Its program was run and printed the marked option.
+    Executed,
+    /// A bank question without a program, checked by review.
+    Reviewed,
+    /// A second model, not shown the key, chose the marked option.
+    CrossChecked,
+    /// Nothing confirmed it.
+    Unchecked,
+}
+
+impl Verification {
+    pub const ALL: [Verification; 4] = [
+        Verification::Executed,
+        Verification::Reviewed,
+        Verification::CrossChecked,
+        Verification::Unchecked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verification::Executed => "executed",
+            Verification::Reviewed => "reviewed",
+            Verification::CrossChecked => "cross_checked",
+            Verification::Unchecked => "unchecked",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == value)
+    }
+}
+
 /// A stored challenge.
 #[derive(Clone, Debug)]
 pub struct Challenge {
     pub id: i64,
     pub difficulty: Difficulty,
     pub topic: Option<String>,
+    /// The question, then a blank line and the code when there is code.
     pub title: String,
+    /// The question alone.
+    pub question: String,
+    pub code: Option<String>,
+    pub language: Option<Language>,
+    pub verification: Verification,
     pub options: Vec<String>,
     pub correct_answer_id: u8,
     pub explanation: String,
@@ -123,6 +221,8 @@ pub struct Quota {
     pub user_id: String,
     pub remaining: u32,
     pub daily_limit: u32,
+    /// The Clerk Billing plan whose limit applies, if any.
+    pub plan: Option<String>,
     pub last_reset: DateTime<Utc>,
     pub next_reset: DateTime<Utc>,
 }

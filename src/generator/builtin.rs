@@ -7,7 +7,9 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::{ChallengeGenerator, GenerationRequest, History, Seen};
-use crate::domain::{Difficulty, Error, GeneratedChallenge};
+use crate::domain::{
+    ChallengeDraft, Difficulty, Error, GeneratedChallenge, Language, Verification,
+};
 
 const EASY: &str = include_str!("bank/easy.json");
 const MEDIUM: &str = include_str!("bank/medium.json");
@@ -18,9 +20,50 @@ struct BankEntry {
     key: String,
     tags: Vec<String>,
     title: String,
+    language: Option<String>,
+    code: Option<String>,
     options: Vec<String>,
     correct_answer_id: i64,
     explanation: String,
+    /// Present when the answer comes from running code (checked in the test suite).
+    program: Option<String>,
+}
+
+impl BankEntry {
+    fn into_challenge(self) -> anyhow::Result<GeneratedChallenge> {
+        let key = self.key;
+        let language = self
+            .language
+            .map(|name| {
+                Language::parse(&name)
+                    .ok_or_else(|| anyhow::anyhow!("bank question {key}: unknown language {name}"))
+            })
+            .transpose()?;
+        let question = match self.title.split_once("\n\n") {
+            Some((question, _)) => question.to_owned(),
+            None => self.title.clone(),
+        };
+        let challenge = GeneratedChallenge::check(ChallengeDraft {
+            question,
+            code: self.code,
+            language,
+            options: self.options,
+            correct_answer_id: self.correct_answer_id,
+            explanation: self.explanation,
+            verification: if self.program.is_some() {
+                Verification::Executed
+            } else {
+                Verification::Reviewed
+            },
+            bank_key: Some(key.clone()),
+        })
+        .map_err(|reason| anyhow::anyhow!("bank question {key}: {reason}"))?;
+        anyhow::ensure!(
+            challenge.title == self.title,
+            "bank question {key}: its code is not the title after the first blank line"
+        );
+        Ok(challenge)
+    }
 }
 
 struct Question {
@@ -140,18 +183,9 @@ fn load(json: &str) -> anyhow::Result<Shelf> {
         .into_iter()
         .map(|entry| {
             let tag_words = entry.tags.iter().flat_map(|tag| words(tag)).collect();
-            let key = entry.key.clone();
-            let challenge = GeneratedChallenge::new(
-                entry.title,
-                entry.options,
-                entry.correct_answer_id,
-                entry.explanation,
-                Some(entry.key),
-            )
-            .map_err(|reason| anyhow::anyhow!("bank question {key}: {reason}"))?;
             Ok(Question {
                 tag_words,
-                challenge,
+                challenge: entry.into_challenge()?,
             })
         })
         .collect::<anyhow::Result<Vec<Question>>>()?;
@@ -194,14 +228,14 @@ mod tests {
     }
 
     #[test]
-    fn the_bank_holds_at_least_a_hundred_valid_distinct_questions_per_difficulty() {
+    fn the_bank_holds_at_least_130_valid_distinct_questions_per_difficulty() {
         let bank = BuiltinGenerator::new().expect("the bank is valid");
         let mut keys = HashSet::new();
         let mut titles = HashSet::new();
         for difficulty in Difficulty::ALL {
             let questions = bank.questions(difficulty);
             assert!(
-                questions.len() >= 100,
+                questions.len() >= 130,
                 "{difficulty:?} has {} questions",
                 questions.len()
             );

@@ -1,7 +1,9 @@
 //! Challenge generation: one trait, a built-in offline bank and an OpenAI-compatible client.
 
 mod builtin;
+mod llm;
 mod openai;
+mod runner;
 
 pub use builtin::BuiltinGenerator;
 pub use openai::OpenAiGenerator;

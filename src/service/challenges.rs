@@ -1,46 +1,33 @@
 //! Generating, reading and answering challenges, and the progress they add up to.
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Instant};
 
-use moka::sync::Cache;
-
+use bytes::Bytes;
 use sea_orm::TransactionTrait;
 use tracing::Instrument;
 
-use super::quotas::{QuotaService, Reservation};
+use super::{
+    caches::{Committed, UserCaches},
+    quotas::{QuotaService, Reservation},
+};
 use crate::{
     domain::{
         Answer, Challenge, Difficulty, Error, GeneratedChallenge, HistoryFilter, MAX_PAGE_SIZE,
-        SeenKeys, Stats, now,
+        Stats, now,
     },
     generator::{ChallengeGenerator, GenerationRequest, History, RECENT_TITLES, Seen},
     store::{self, Db, challenges::NewChallenge},
     telemetry::metrics,
 };
 
-/// Bank keys remembered at most, over all users (a few tens of bytes each).
-const SEEN_CACHE_KEYS: u64 = 20_000;
-const SEEN_TTL: Duration = Duration::from_secs(10);
-
 #[derive(Clone)]
 pub struct ChallengeService {
     db: Db,
     quotas: QuotaService,
     generator: Arc<dyn ChallengeGenerator>,
-    /// Each user's history version, renewed by every change this process makes to their
-    /// challenges, so caches of their history can tell an entry is out of date.
-    versions: Cache<String, u64>,
-    next_version: Arc<AtomicU64>,
-    /// The bank keys each user has been given, per difficulty, as of this process's last read
-    /// or generation: a generation then reads nothing before its transaction. Another
-    /// process's generations show once an entry expires (at worst, a repeat a little early).
-    seen: Cache<(String, Difficulty), SeenKeys>,
+    /// Serves when `generator` fails after its attempts (`OPENAI_FALLBACK=builtin`).
+    fallback: Option<Arc<dyn ChallengeGenerator>>,
+    caches: UserCaches,
 }
 
 /// One page of history and the cursor for the next, if any.
@@ -50,35 +37,20 @@ pub struct HistoryPage {
 }
 
 impl ChallengeService {
-    pub fn new(db: Db, quotas: QuotaService, generator: Arc<dyn ChallengeGenerator>) -> Self {
+    pub fn new(
+        db: Db,
+        quotas: QuotaService,
+        generator: Arc<dyn ChallengeGenerator>,
+        fallback: Option<Arc<dyn ChallengeGenerator>>,
+        caches: UserCaches,
+    ) -> Self {
         Self {
             db,
             quotas,
             generator,
-            versions: Cache::builder().max_capacity(100_000).build(),
-            next_version: Arc::default(),
-            seen: Cache::builder()
-                .max_capacity(SEEN_CACHE_KEYS)
-                .weigher(|_, keys: &SeenKeys| u32::try_from(keys.len()).unwrap_or(u32::MAX).max(1))
-                .time_to_live(SEEN_TTL)
-                .build(),
+            fallback,
+            caches,
         }
-    }
-
-    /// The version of the user's history as this process knows it. One it has forgotten is
-    /// replaced by a new one, so nothing cached under an older version is ever taken as current.
-    pub fn history_version(&self, user_id: &str) -> u64 {
-        self.versions
-            .get_with_by_ref(user_id, || self.fresh_version())
-    }
-
-    fn history_changed(&self, user_id: &str) {
-        self.versions
-            .insert(user_id.to_owned(), self.fresh_version());
-    }
-
-    fn fresh_version(&self) -> u64 {
-        self.next_version.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Spends a quota unit on a new challenge and stores it; on any failure nothing is stored
@@ -86,6 +58,7 @@ impl ChallengeService {
     pub async fn generate(
         &self,
         user_id: &str,
+        plan: Option<&str>,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
@@ -99,11 +72,11 @@ impl ChallengeService {
         );
         if !self.generator.waits_on_upstream() {
             return self
-                .generate_at_once(user_id, difficulty, topic)
+                .generate_at_once(user_id, plan, difficulty, topic)
                 .instrument(span)
                 .await;
         }
-        let reservation = self.quotas.reserve(user_id).await?;
+        let reservation = self.quotas.reserve(user_id, plan).await?;
         // Run to completion even if the client hangs up, so the unit is settled either way
         // (the challenge then waits in the user's history).
         let service = self.clone();
@@ -129,13 +102,18 @@ impl ChallengeService {
     async fn generate_at_once(
         &self,
         user_id: &str,
+        plan: Option<&str>,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
-        let request = self.request(user_id, difficulty, topic).await?;
+        let request = self
+            .request(&*self.generator, user_id, difficulty, topic)
+            .await?;
         let txn = self.db.writer.begin().await?;
-        self.quotas.take(&txn, user_id).await?;
-        let generated = self.call_generator(&request).await?;
+        self.quotas.take(&txn, user_id, plan).await?;
+        let generated = self
+            .call_generator(&*self.generator, &request, "success")
+            .await?;
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
         txn.commit().await?;
         self.committed(user_id, &request, &generated);
@@ -150,8 +128,28 @@ impl ChallengeService {
         topic: Option<String>,
     ) -> Result<Challenge, Error> {
         let user_id = reservation.user_id.as_str();
-        let request = self.request(user_id, difficulty, topic).await?;
-        let generated = self.call_generator(&request).await?;
+        let request = self
+            .request(&*self.generator, user_id, difficulty, topic.clone())
+            .await?;
+        let (request, generated) = match self
+            .call_generator(&*self.generator, &request, "success")
+            .await
+        {
+            Err(error @ (Error::GeneratorFailed(_) | Error::GeneratorTimedOut)) => {
+                let Some(fallback) = &self.fallback else {
+                    return Err(error);
+                };
+                tracing::warn!(error = %error, "the LLM path failed; serving a bank question instead");
+                let request = self
+                    .request(&**fallback, user_id, difficulty, topic)
+                    .await?;
+                let generated = self
+                    .call_generator(&**fallback, &request, "fallback")
+                    .await?;
+                (request, generated)
+            }
+            result => (request, result?),
+        };
         let txn = self.db.writer.begin().await?;
         self.quotas.settle(&txn, reservation).await?;
         let challenge = self.store(&txn, user_id, &request, &generated).await?;
@@ -160,48 +158,49 @@ impl ChallengeService {
         Ok(challenge)
     }
 
-    /// Once a new challenge commits, this process's caches catch up: the user's quota and
-    /// history are out of date, and a bank question just given goes first in their seen list.
+    /// Once a new challenge commits, this process's caches catch up.
     fn committed(
         &self,
         user_id: &str,
         request: &GenerationRequest,
         generated: &GeneratedChallenge,
     ) {
-        self.quotas.changed(user_id);
-        self.history_changed(user_id);
-        let (Some(given), Seen::BankKeys(before)) = (&generated.bank_key, &request.seen) else {
-            return;
+        let given = match (&generated.bank_key, &request.seen) {
+            (Some(given), Seen::BankKeys(before)) => Some((given.as_str(), before)),
+            _ => None,
         };
-        let given: Arc<str> = given.as_str().into();
-        let after: SeenKeys = std::iter::once(given.clone())
-            .chain(before.iter().filter(|key| **key != given).cloned())
-            .collect();
-        self.seen
-            .insert((user_id.to_owned(), request.difficulty), after);
+        self.caches.after_commit(
+            user_id,
+            Committed::Challenge {
+                difficulty: request.difficulty,
+                given,
+            },
+        );
     }
 
-    /// What the generator is told: the request, and the part of the history it reads.
+    /// What `generator` is told: the request, and the part of the history it reads.
     async fn request(
         &self,
+        generator: &dyn ChallengeGenerator,
         user_id: &str,
         difficulty: Difficulty,
         topic: Option<String>,
     ) -> Result<GenerationRequest, Error> {
         let reader = &self.db.reader;
-        let seen = match self.generator.history() {
+        let seen = match generator.history() {
             History::RecentTitles => Seen::RecentTitles(
                 store::challenges::recent_titles(reader, user_id, difficulty, RECENT_TITLES)
                     .await?,
             ),
+            // Remembered, a generation reads nothing before its transaction; another process's
+            // generations show once the entry expires (at worst, a repeat a little early).
             History::BankKeys => {
-                let key = (user_id.to_owned(), difficulty);
-                let keys = match self.seen.get(&key) {
+                let keys = match self.caches.seen(user_id, difficulty) {
                     Some(keys) => keys,
                     None => {
                         let keys =
                             store::challenges::seen_bank_keys(reader, user_id, difficulty).await?;
-                        self.seen.insert(key, keys.clone());
+                        self.caches.keep_seen(user_id, difficulty, keys.clone());
                         keys
                     }
                 };
@@ -215,22 +214,26 @@ impl ChallengeService {
         })
     }
 
+    /// Calls `generator`, counting the call under `success_outcome` when it succeeds.
     async fn call_generator(
         &self,
+        generator: &dyn ChallengeGenerator,
         request: &GenerationRequest,
+        success_outcome: &'static str,
     ) -> Result<GeneratedChallenge, Error> {
         let started = Instant::now();
-        let generated = self
-            .generator
+        let generated = generator
             .generate(request)
             .instrument(tracing::info_span!("generator", otel.kind = "client"))
-            .await;
+            .await
+            // Whatever order the generator chose, each position holds the answer equally often.
+            .map(|generated| generated.shuffled(&mut rand::thread_rng()));
         let outcome = match &generated {
-            Ok(_) => "success",
+            Ok(_) => success_outcome,
             Err(Error::GeneratorTimedOut) => "timed_out",
             Err(_) => "failed",
         };
-        metrics::generation(self.generator.name(), outcome, started.elapsed());
+        metrics::generation(generator.name(), outcome, started.elapsed());
         generated
     }
 
@@ -260,7 +263,27 @@ impl ChallengeService {
             .ok_or_else(|| Error::NotFound("no challenge with this id belongs to you".into()))
     }
 
-    pub async fn history(
+    /// One page of history, rendered by `render` and kept for a moment: served again as the
+    /// same bytes until the user's history changes or the entry expires.
+    pub async fn history_rendered(
+        &self,
+        user_id: &str,
+        filter: HistoryFilter,
+        limit: u64,
+        render: impl FnOnce(HistoryPage) -> Bytes,
+    ) -> Result<Bytes, Error> {
+        // The key is taken before the read: a change committing meanwhile renews the version,
+        // so what this read renders is never served as newer than it is.
+        let key = self.caches.page_key(user_id, filter, limit);
+        if let Some(page) = self.caches.page(&key) {
+            return Ok(page);
+        }
+        let page = render(self.history(user_id, filter, limit).await?);
+        self.caches.keep_page(key, page.clone());
+        Ok(page)
+    }
+
+    async fn history(
         &self,
         user_id: &str,
         filter: HistoryFilter,
@@ -296,7 +319,7 @@ impl ChallengeService {
         let answer =
             store::answers::record_first(&self.db.writer, user_id, &challenge, selected, now())
                 .await?;
-        self.history_changed(user_id);
+        self.caches.after_commit(user_id, Committed::History);
         Ok((challenge, answer))
     }
 

@@ -1,14 +1,18 @@
-//! The daily quota: reserve a unit before generating, settle it after.
+//! The daily quota: reserve a unit before generating, settle it after; the limit is the one of
+//! the caller's plan.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use moka::sync::Cache;
 use sea_orm::TransactionTrait;
 
+use super::caches::{self, Committed, UserCaches};
 use crate::{
     domain::{Error, Quota, now},
-    store::{self, Db, quotas::Window},
+    store::{
+        self, Db,
+        quotas::{Limit, Window},
+    },
     telemetry::metrics,
 };
 
@@ -20,102 +24,193 @@ pub const WINDOW: TimeDelta = TimeDelta::hours(24);
 pub struct Reservation {
     pub id: i64,
     pub user_id: String,
+    /// The plan the unit was taken under (a unit taken again is taken under it too).
+    pub plan: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
-/// How long a read quota is served from memory. Frontends poll `GET /api/quota`; this
-/// process's own changes drop the entry at once, other processes' show within this delay.
-/// Spending never uses it: that is always one conditional statement in the database.
-const RECENT_QUOTA_TTL: Duration = Duration::from_secs(1);
+/// Whose limit a quota is read under.
+#[derive(Clone, Copy, Debug)]
+pub enum QuotaView<'a> {
+    /// The caller's, under the plan of their token (a plan change is applied first).
+    Caller { plan: Option<&'a str> },
+    /// As stored: the limit and plan last applied (the operator's tools have no token).
+    Stored,
+}
 
 #[derive(Clone)]
 pub struct QuotaService {
     db: Db,
-    daily_limit: u32,
+    /// `DAILY_QUOTA`: the limit without a plan, or with one not listed.
+    default_limit: u32,
+    /// `QUOTA_PLANS`: the limit of each plan, by slug.
+    plans: Arc<BTreeMap<String, u32>>,
     /// A reservation older than this was left by a dead process and is refunded.
     stale_after: Duration,
-    recent: Cache<String, Quota>,
+    caches: UserCaches,
 }
 
 impl QuotaService {
-    pub fn new(db: Db, daily_limit: u32, stale_after: Duration) -> Self {
+    pub fn new(
+        db: Db,
+        default_limit: u32,
+        plans: BTreeMap<String, u32>,
+        stale_after: Duration,
+        caches: UserCaches,
+    ) -> Self {
         Self {
             db,
-            daily_limit,
+            default_limit,
+            plans: Arc::new(plans),
             stale_after,
-            recent: Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(RECENT_QUOTA_TTL)
-                .build(),
+            caches,
         }
     }
 
-    pub fn window(&self, now: DateTime<Utc>) -> Window {
+    /// The daily limit of `plan` (a slug); no plan, or one not listed, gets the default.
+    pub fn limit_of(&self, plan: Option<&str>) -> u32 {
+        plan.and_then(|plan| self.plans.get(plan))
+            .copied()
+            .unwrap_or(self.default_limit)
+    }
+
+    /// The window as of `now` for a caller on `plan`.
+    pub fn window<'a>(&self, now: DateTime<Utc>, plan: Option<&'a str>) -> Window<'a> {
+        self.window_with(
+            now,
+            Limit::Plan {
+                limit: self.limit_of(plan),
+                plan,
+            },
+        )
+    }
+
+    fn window_with<'a>(&self, now: DateTime<Utc>, limit: Limit<'a>) -> Window<'a> {
         Window {
             now,
             refill_before: now - WINDOW,
-            daily_limit: self.daily_limit,
+            limit,
+            unrecorded_limit: self.default_limit,
         }
     }
 
-    /// The user's quota now, refilled first if its window is over.
-    pub async fn current(&self, user_id: &str) -> Result<Quota, Error> {
-        let window = self.window(now());
-        if let Some(quota) = self.recent.get(user_id)
+    /// The user's quota now, as `view` shows it.
+    pub async fn read(&self, user_id: &str, view: QuotaView<'_>) -> Result<Quota, Error> {
+        match view {
+            QuotaView::Caller { plan } => self.current(user_id, plan).await,
+            QuotaView::Stored => {
+                let row = store::quotas::find(&self.db.reader, user_id)
+                    .await?
+                    .ok_or(Error::UserDeleted)?;
+                Ok(self.quota(row, self.window_with(now(), Limit::Stored)))
+            }
+        }
+    }
+
+    /// The quota of a caller on `plan` now: refilled first if its window is over, and with the
+    /// plan applied if it changed.
+    pub async fn current(&self, user_id: &str, plan: Option<&str>) -> Result<Quota, Error> {
+        let window = self.window(now(), plan);
+        if let Some(quota) = self.caches.quota(user_id)
             && quota.last_reset > window.refill_before
+            && quota.plan.as_deref() == plan
+            && quota.daily_limit == self.limit_of(plan)
         {
             return Ok(quota);
         }
         let mut row = store::quotas::find(&self.db.reader, user_id).await?;
         if row
             .as_ref()
-            .is_some_and(|q| q.last_reset_date <= window.refill_before)
+            .is_some_and(|row| !store::quotas::is_current(row, window))
         {
-            store::quotas::refill_if_due(&self.db.writer, user_id, window).await?;
+            store::quotas::catch_up(&self.db.writer, user_id, window).await?;
             row = store::quotas::find(&self.db.reader, user_id).await?;
         }
         // Every known user has a quota row: none means the user was deleted while their token
         // lives on.
         let row = row.ok_or(Error::UserDeleted)?;
-        let quota = Quota {
-            user_id: row.user_id,
-            remaining: u32::try_from(row.quota_remaining).unwrap_or(0),
-            daily_limit: self.daily_limit,
-            last_reset: row.last_reset_date,
-            next_reset: row.last_reset_date + WINDOW,
-        };
-        self.recent.insert(user_id.to_owned(), quota.clone());
+        let quota = self.quota(row, window);
+        self.caches.keep_quota(&quota);
         Ok(quota)
     }
 
-    /// Forgets the remembered quota after a change to it commits.
-    pub fn changed(&self, user_id: &str) {
-        self.recent.invalidate(user_id);
+    /// The quota `row` stands for under `window` (a concurrent change of plan may have moved
+    /// the row since it was brought up to date: what remains is still computed for `window`).
+    fn quota(&self, row: store::entity::quotas::Model, window: Window<'_>) -> Quota {
+        let remaining = store::quotas::remaining(&row, window);
+        let (daily_limit, plan) = match window.limit {
+            Limit::Plan { limit, plan } => (limit, plan.map(str::to_owned)),
+            Limit::Stored => (
+                store::quotas::last_limit(&row, self.default_limit),
+                row.plan,
+            ),
+        };
+        // A due row is refilled by its next statement: its window starts then.
+        let last_reset = if row.last_reset_date <= window.refill_before {
+            window.now
+        } else {
+            row.last_reset_date
+        };
+        Quota {
+            user_id: row.user_id,
+            remaining,
+            daily_limit,
+            plan,
+            last_reset,
+            next_reset: last_reset + WINDOW,
+        }
     }
 
-    /// Takes one unit and records the reservation, in one transaction.
-    pub async fn reserve(&self, user_id: &str) -> Result<Reservation, Error> {
-        let window = self.window(now());
+    /// The operator's top-up: adds `units` to what remains in the user's current window.
+    pub async fn grant(&self, user_id: &str, units: u32) -> Result<Quota, Error> {
+        let window = self.window_with(now(), Limit::Stored);
+        if !store::quotas::grant(&self.db.writer, user_id, window, units).await? {
+            return Err(Error::UserDeleted);
+        }
+        self.caches.after_commit(user_id, Committed::Quota);
+        self.read(user_id, QuotaView::Stored).await
+    }
+
+    /// The operator's reset: a full window, under the limit last applied, from now.
+    pub async fn reset(&self, user_id: &str) -> Result<Quota, Error> {
+        let window = self.window_with(now(), Limit::Stored);
+        if !store::quotas::reset(&self.db.writer, user_id, window).await? {
+            return Err(Error::UserDeleted);
+        }
+        self.caches.after_commit(user_id, Committed::Quota);
+        self.read(user_id, QuotaView::Stored).await
+    }
+
+    /// How long other processes sharing the database may show a quota changed here as it was.
+    pub fn change_reaches_other_processes_within() -> Duration {
+        caches::QUOTA_TTL
+    }
+
+    /// Takes one unit under `plan` and records the reservation, in one transaction.
+    pub async fn reserve(&self, user_id: &str, plan: Option<&str>) -> Result<Reservation, Error> {
+        let now = now();
         let txn = self.db.writer.begin().await?;
-        self.take(&txn, user_id).await?;
-        let id = store::quotas::insert_reservation(&txn, user_id, window.now).await?;
+        self.take(&txn, user_id, plan).await?;
+        let id = store::quotas::insert_reservation(&txn, user_id, now).await?;
         txn.commit().await?;
-        self.changed(user_id);
+        self.caches.after_commit(user_id, Committed::Quota);
         Ok(Reservation {
             id,
             user_id: user_id.to_owned(),
-            created_at: window.now,
+            plan: plan.map(str::to_owned),
+            created_at: now,
         })
     }
 
-    /// Takes one unit inside the caller's transaction, the one that stores what it pays for;
-    /// the caller calls [`Self::changed`] once it commits.
+    /// Takes one unit under `plan` inside the caller's transaction, the one that stores what it
+    /// pays for; the caller reports the commit to [`UserCaches::after_commit`].
     pub async fn take<C: sea_orm::ConnectionTrait>(
         &self,
         txn: &C,
         user_id: &str,
+        plan: Option<&str>,
     ) -> Result<(), Error> {
-        if !store::quotas::take_unit(txn, user_id, self.window(now())).await? {
+        if !store::quotas::take_unit(txn, user_id, self.window(now(), plan)).await? {
             metrics::quota_refused();
             return Err(self.exhausted(txn, user_id).await);
         }
@@ -133,7 +228,8 @@ impl QuotaService {
         if store::quotas::remove_reservation(txn, reservation.id).await? {
             return Ok(());
         }
-        self.take(txn, &reservation.user_id).await
+        self.take(txn, &reservation.user_id, reservation.plan.as_deref())
+            .await
     }
 
     /// The error for a spent quota, with the whole seconds until it refills. Read in the
@@ -160,7 +256,8 @@ impl QuotaService {
                 .await?;
         }
         txn.commit().await?;
-        self.changed(&reservation.user_id);
+        self.caches
+            .after_commit(&reservation.user_id, Committed::Quota);
         Ok(())
     }
 
@@ -179,6 +276,7 @@ impl QuotaService {
             let reservation = Reservation {
                 id: row.id,
                 user_id: row.user_id.clone(),
+                plan: None,
                 created_at: row.created_at,
             };
             self.refund(&reservation).await?;

@@ -7,7 +7,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use svix::webhooks::{Webhook, WebhookError};
 
-use super::users::UserService;
+use super::{
+    caches::{Committed, UserCaches},
+    users::UserService,
+};
 use crate::{
     domain::{Error, Profile, WebhookDelivery, storable, valid_user_id},
     store::{self, Db},
@@ -26,6 +29,7 @@ pub enum DeliveryOutcome {
 pub struct WebhookService {
     db: Db,
     users: UserService,
+    caches: UserCaches,
     /// `None` when `CLERK_WEBHOOK_SECRET` is not set.
     verifier: Option<std::sync::Arc<Webhook>>,
 }
@@ -52,7 +56,12 @@ enum Event {
 }
 
 impl WebhookService {
-    pub fn new(db: Db, users: UserService, secret: Option<&str>) -> anyhow::Result<Self> {
+    pub fn new(
+        db: Db,
+        users: UserService,
+        caches: UserCaches,
+        secret: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let verifier = secret
             .map(Webhook::new)
             .transpose()?
@@ -60,6 +69,7 @@ impl WebhookService {
         Ok(Self {
             db,
             users,
+            caches,
             verifier,
         })
     }
@@ -134,7 +144,7 @@ impl WebhookService {
         }
         txn.commit().await?;
         if let Event::Delete { user_id } = &event {
-            self.users.forget(user_id);
+            self.caches.after_commit(user_id, Committed::UserDeleted);
         }
         tracing::info!(event = %kind, delivery = %id, "webhook applied");
         Ok(DeliveryOutcome::Processed)

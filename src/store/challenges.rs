@@ -7,7 +7,10 @@ use sea_orm::{
 };
 
 use super::entity::{answers, challenges, seen_questions};
-use crate::domain::{Challenge, Difficulty, GeneratedChallenge, HistoryFilter, Outcome, SeenKeys};
+use crate::domain::{
+    Challenge, Difficulty, GeneratedChallenge, HistoryFilter, Language, Outcome, SeenKeys,
+    Verification,
+};
 
 pub struct NewChallenge<'a> {
     pub user_id: &'a str,
@@ -28,6 +31,10 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result
         difficulty: Set(new.difficulty.as_str().to_owned()),
         topic: Set(new.topic.map(str::to_owned)),
         title: Set(generated.title.clone()),
+        question: Set(generated.question.clone()),
+        code: Set(generated.code.clone()),
+        language: Set(generated.language.map(|l| l.as_str().to_owned())),
+        verification: Set(generated.verification.as_str().to_owned()),
         options: Set(options),
         correct_answer_id: Set(i32::from(generated.correct_answer_id)),
         explanation: Set(generated.explanation.clone()),
@@ -45,6 +52,10 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewChallenge<'_>) -> Result
         difficulty: new.difficulty,
         topic: new.topic.map(str::to_owned),
         title: generated.title.clone(),
+        question: generated.question.clone(),
+        code: generated.code.clone(),
+        language: generated.language,
+        verification: generated.verification,
         options: generated.options.to_vec(),
         correct_answer_id: generated.correct_answer_id,
         explanation: generated.explanation.clone(),
@@ -100,7 +111,7 @@ pub async fn page<C: ConnectionTrait>(
         .collect()
 }
 
-/// Titles of the user's latest challenges of a difficulty, newest first.
+/// The titles (question and code) of the user's latest challenges of a difficulty, newest first.
 pub async fn recent_titles<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
@@ -158,11 +169,23 @@ fn to_domain(
         serde_json::from_str(&row.options).map_err(|e| DbErr::Custom(e.to_string()))?;
     let difficulty = Difficulty::parse(&row.difficulty)
         .ok_or_else(|| DbErr::Custom(format!("unknown difficulty {:?}", row.difficulty)))?;
+    let language = row
+        .language
+        .map(|l| {
+            Language::parse(&l).ok_or_else(|| DbErr::Custom(format!("unknown language {l:?}")))
+        })
+        .transpose()?;
+    let verification = Verification::parse(&row.verification)
+        .ok_or_else(|| DbErr::Custom(format!("unknown verification {:?}", row.verification)))?;
     Ok(Challenge {
         id: row.id,
         difficulty,
         topic: row.topic,
         title: row.title,
+        question: row.question,
+        code: row.code,
+        language,
+        verification,
         options,
         correct_answer_id: u8::try_from(row.correct_answer_id)
             .map_err(|e| DbErr::Custom(e.to_string()))?,

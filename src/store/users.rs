@@ -86,6 +86,13 @@ pub async fn upsert<C: ConnectionTrait>(
     Ok(true)
 }
 
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find_by_id(user_id).one(db).await
+}
+
 pub async fn is_deleted<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<bool, DbErr> {
     Ok(deleted_users::Entity::find_by_id(user_id)
         .one(db)

@@ -10,6 +10,8 @@ const HTTP_REQUESTS: &str = "http_requests_total";
 const HTTP_REQUEST_DURATION: &str = "http_request_duration_seconds";
 const GENERATIONS: &str = "challenge_generations_total";
 const GENERATION_DURATION: &str = "challenge_generation_duration_seconds";
+const REJECTIONS: &str = "challenge_rejections_total";
+const CODE_RUNS: &str = "code_runs_total";
 const QUOTA_REFUSALS: &str = "quota_refusals_total";
 const TOKEN_REFUSALS: &str = "token_refusals_total";
 const JWKS_FETCHES: &str = "jwks_fetches_total";
@@ -24,6 +26,13 @@ const DURATION_BUCKETS: &[f64] = &[
     60.0,
 ];
 
+/// Seconds a generation may take: two LLM attempts and their checks, each up to a timeout, so
+/// the buckets reach well past twice the longest usual timeout.
+const GENERATION_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0,
+    120.0, 180.0, 300.0, 600.0, 1200.0,
+];
+
 /// How often recorded histogram samples are folded into their buckets between scrapes, so
 /// memory does not grow with traffic when nobody scrapes.
 const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
@@ -34,6 +43,11 @@ pub fn handle() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
         let recorder = PrometheusBuilder::new()
             .set_buckets(DURATION_BUCKETS)
+            .expect("the bucket list is not empty")
+            .set_buckets_for_metric(
+                metrics_exporter_prometheus::Matcher::Full(GENERATION_DURATION.into()),
+                GENERATION_BUCKETS,
+            )
             .expect("the bucket list is not empty")
             .build_recorder();
         let handle = recorder.handle();
@@ -76,12 +90,24 @@ fn describe() {
     );
     describe_counter!(
         GENERATIONS,
-        "Challenge generations by generator and outcome (success, failed, timed_out)."
+        "Challenge generations by generator and outcome (success, failed, timed_out; \
+         fallback for a bank question served after the LLM failed)."
     );
     describe_histogram!(
         GENERATION_DURATION,
         Unit::Seconds,
         "Time spent in the generator (the upstream LLM call, or the bank) by generator and outcome."
+    );
+    describe_counter!(
+        REJECTIONS,
+        "Generated challenges refused before a learner saw them, by generator and reason \
+         (invalid, schema_refused, duplicate, key_mismatch, no_option_matches, \
+         position_reference, second_opinion_disagrees)."
+    );
+    describe_counter!(
+        CODE_RUNS,
+        "Programs of generated challenges sent to the code runner, by outcome (confirmed, \
+         key_mismatch, no_option_matches, unavailable)."
     );
     describe_counter!(
         QUOTA_REFUSALS,
@@ -115,6 +141,14 @@ pub fn generation(generator: &'static str, outcome: &'static str, elapsed: Durat
     let labels = [("generator", generator), ("outcome", outcome)];
     counter!(GENERATIONS, &labels).increment(1);
     histogram!(GENERATION_DURATION, &labels).record(elapsed);
+}
+
+pub fn rejection(generator: &'static str, reason: &'static str) {
+    counter!(REJECTIONS, "generator" => generator, "reason" => reason).increment(1);
+}
+
+pub fn code_run(outcome: &'static str) {
+    counter!(CODE_RUNS, "outcome" => outcome).increment(1);
 }
 
 pub fn quota_refused() {

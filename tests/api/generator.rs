@@ -23,7 +23,7 @@ async fn remaining(app: &TestApp, token: &str) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn the_llm_is_asked_for_json_with_difficulty_topic_and_recent_titles() {
+async fn the_llm_is_asked_for_strict_json_with_difficulty_topic_and_recent_titles() {
     let (llm, server) = FakeLlm::start(vec![
         LlmReply::Content(llm_challenge("First question?")),
         LlmReply::Content(llm_challenge("Second question?")),
@@ -41,7 +41,14 @@ async fn the_llm_is_asked_for_json_with_difficulty_topic_and_recent_titles() {
     )
     .await;
     assert_eq!(first["title"], "First question?");
-    assert_eq!(first["correct_answer_id"], 1);
+    assert_eq!(first["question"], "First question?");
+    assert_eq!(first["code"], serde_json::Value::Null);
+    assert_eq!(first["verification"], "unchecked");
+    let correct = first["correct_answer_id"].as_u64().expect("index") as usize;
+    assert_eq!(
+        first["options"][correct], "O(log n)",
+        "the marked option follows the shuffle"
+    );
     app.post(
         "/api/generate-challenge",
         &token,
@@ -53,7 +60,23 @@ async fn the_llm_is_asked_for_json_with_difficulty_topic_and_recent_titles() {
     assert_eq!(requests.len(), 2);
     let second = &requests[1];
     assert_eq!(second["model"], "test-model");
-    assert_eq!(second["response_format"], json!({"type": "json_object"}));
+    assert_eq!(second["response_format"]["type"], "json_schema");
+    assert_eq!(second["response_format"]["json_schema"]["strict"], true);
+    let schema = &second["response_format"]["json_schema"]["schema"];
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(
+        schema["required"],
+        json!([
+            "question",
+            "code",
+            "language",
+            "options",
+            "correct_answer_id",
+            "explanation",
+            "program"
+        ])
+    );
+    assert_eq!(second["max_tokens"], 1000);
     let prompt = second["messages"].to_string();
     assert!(prompt.contains("hard") && prompt.contains("graphs"));
     assert!(

@@ -35,6 +35,8 @@ pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 pub struct TestKey {
     pub kid: String,
     pub public_pem: String,
+    /// PKCS#8, as the development issuer stores its key.
+    pub private_pem: String,
     pub encoding: EncodingKey,
     /// The public key as a JWK (`kty`, `kid`, `use`, `alg`, `n`, `e`).
     pub jwk: Value,
@@ -60,6 +62,7 @@ impl TestKey {
         Self {
             kid: kid.to_owned(),
             encoding: EncodingKey::from_rsa_pem(private_pem.as_bytes()).expect("encoding key"),
+            private_pem,
             public_pem,
             jwk,
         }
@@ -83,6 +86,12 @@ pub fn main_key() -> &'static TestKey {
 pub fn other_key() -> &'static TestKey {
     static KEY: OnceLock<TestKey> = OnceLock::new();
     KEY.get_or_init(|| TestKey::generate("ins_test_other"))
+}
+
+/// The development issuer's key in server processes the tests start (see `ServerProcess`).
+pub fn dev_key() -> &'static TestKey {
+    static KEY: OnceLock<TestKey> = OnceLock::new();
+    KEY.get_or_init(|| TestKey::generate("dev"))
 }
 
 pub fn now() -> i64 {
@@ -113,6 +122,8 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     env: TestEnv,
     dir: Arc<tempfile::TempDir>,
+    /// The PostgreSQL database made for this test, if any: dropped with the last app using it.
+    database: Option<Arc<TestDatabase>>,
 }
 
 /// Environment for a test app; every value goes through the real configuration parser.
@@ -164,14 +175,20 @@ impl TestApp {
     }
 
     pub async fn spawn_with(env: TestEnv) -> Self {
-        Self::spawn_in(env, Arc::new(tempfile::tempdir().expect("temp dir"))).await
+        Self::spawn_in(env, Arc::new(tempfile::tempdir().expect("temp dir")), None).await
     }
 
-    async fn spawn_in(mut env: TestEnv, dir: Arc<tempfile::TempDir>) -> Self {
+    async fn spawn_in(
+        mut env: TestEnv,
+        dir: Arc<tempfile::TempDir>,
+        database: Option<Arc<TestDatabase>>,
+    ) -> Self {
         let database_url = match env.vars.get("DATABASE_URL") {
             Some(url) => url.clone(),
             None => fresh_database(&dir).await,
         };
+        // A database `fresh_database` made, here or in the test, now lives as long as the app.
+        let database = database.or_else(|| TestDatabase::claim(&database_url));
         env.vars.insert("DATABASE_URL".into(), database_url.clone());
         // The development issuer keeps its key in the test's own folder.
         let dev_key = dir.path().join("dev-key.pem").display().to_string();
@@ -201,14 +218,15 @@ impl TestApp {
             server: Some(server),
             env,
             dir,
+            database,
         }
     }
 
     /// Stops this server and starts a new one over the same database and key folder.
     pub async fn restart(mut self) -> Self {
-        let (env, dir) = (self.env.clone(), self.dir.clone());
+        let (env, dir, database) = (self.env.clone(), self.dir.clone(), self.database.take());
         self.stop_server().await;
-        Self::spawn_in(env, dir).await
+        Self::spawn_in(env, dir, database).await
     }
 
     /// Stops the server gracefully and waits for it to finish.
@@ -324,26 +342,169 @@ pub fn sign_webhook(svix_id: &str, timestamp: i64, body: &[u8]) -> String {
 }
 
 /// A fresh database: a SQLite file in `dir`, or a new PostgreSQL database when
-/// `TEST_DATABASE_URL` points at a PostgreSQL server.
+/// `TEST_DATABASE_URL` points at a PostgreSQL server. The PostgreSQL database is dropped when
+/// the app that uses it is dropped (or, if no app ever takes it, when a later test finds `dir`
+/// gone), whether the test passed or failed.
 pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(server) if server.starts_with("postgres") => {
-            let name = format!("challenger_test_{}", uuid::Uuid::new_v4().simple());
-            let admin = Database::connect(&server)
-                .await
-                .expect("connect to TEST_DATABASE_URL");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create database");
-            admin.close().await.expect("close");
-            let (base, _) = server
-                .rsplit_once('/')
-                .expect("a database path in TEST_DATABASE_URL");
-            format!("{base}/{name}")
+            TestDatabase::create(&server, dir.path()).await
         }
         _ => format!("sqlite://{}/challenger.db?mode=rwc", dir.path().display()),
     }
+}
+
+/// A PostgreSQL database made for one test, dropped when its last holder lets go. Its name says
+/// which machine and process made it (`challenger_test_<host>_<pid>_<random>`), so a later run
+/// can tell a killed run's leftovers from the databases of a run still going.
+pub struct TestDatabase {
+    pub server: String,
+    pub name: String,
+}
+
+/// Databases made by [`fresh_database`] that no app has taken yet, by URL, with their folder.
+type Unclaimed = HashMap<String, (std::path::PathBuf, Arc<TestDatabase>)>;
+
+fn unclaimed() -> &'static Mutex<Unclaimed> {
+    static UNCLAIMED: OnceLock<Mutex<Unclaimed>> = OnceLock::new();
+    UNCLAIMED.get_or_init(Default::default)
+}
+
+impl TestDatabase {
+    async fn create(server: &str, dir: &std::path::Path) -> String {
+        static LEFTOVERS_REMOVED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+        LEFTOVERS_REMOVED
+            .get_or_init(|| remove_leftover_databases(server))
+            .await;
+        // A test that failed before an app took its database left it here; its folder is gone.
+        let abandoned: Vec<_> = unclaimed()
+            .lock()
+            .expect("unclaimed databases")
+            .extract_if(|_, (dir, _)| !dir.exists())
+            .collect();
+        drop(abandoned);
+
+        let name = format!(
+            "{}{}_{}",
+            database_prefix(),
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        );
+        let admin = admin(server).await.expect("connect to TEST_DATABASE_URL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
+        admin.close().await.expect("close");
+        let (base, _) = server
+            .rsplit_once('/')
+            .expect("a database path in TEST_DATABASE_URL");
+        let url = format!("{base}/{name}");
+        let database = Arc::new(Self {
+            server: server.to_owned(),
+            name,
+        });
+        unclaimed()
+            .lock()
+            .expect("unclaimed databases")
+            .insert(url.clone(), (dir.to_path_buf(), database));
+        url
+    }
+
+    /// The database made for `url`, for the app that will use it to hold.
+    fn claim(url: &str) -> Option<Arc<Self>> {
+        let mut unclaimed = unclaimed().lock().expect("unclaimed databases");
+        unclaimed.remove(url).map(|(_, database)| database)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // Drop may run inside the test's runtime, which cannot wait on its own futures: the
+        // database is dropped from a thread and a runtime of its own.
+        let (server, name) = (self.server.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?
+                .block_on(drop_database(&server, &name))
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            // Never panic here: this may run while a failed test unwinds.
+            Ok(Err(e)) => eprintln!("could not drop test database {}: {e}", self.name),
+            Err(_) => eprintln!("could not drop test database {}", self.name),
+        }
+    }
+}
+
+/// `challenger_test_<host>_`: this machine's prefix (a hash of its host name, as process ids of
+/// two machines sharing a server mean nothing to each other).
+pub fn database_prefix() -> String {
+    use sha2::Digest;
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let hash = sha2::Sha256::digest(host.trim().as_bytes());
+    let tag: String = hash[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("challenger_test_{tag}_")
+}
+
+/// A connection to the server's maintenance database, quiet: a slow `DROP DATABASE` on a busy
+/// machine is no news.
+async fn admin(server: &str) -> Result<sea_orm::DatabaseConnection, sea_orm::DbErr> {
+    Database::connect(
+        sea_orm::ConnectOptions::new(server)
+            .sqlx_logging(false)
+            .to_owned(),
+    )
+    .await
+}
+
+async fn drop_database(server: &str, name: &str) -> Result<(), String> {
+    let admin = admin(server).await.map_err(|e| e.to_string())?;
+    // FORCE: the app under test, or the test itself, may still hold connections.
+    let dropped = admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+    let _ = admin.close().await;
+    dropped.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Drops the test databases that runs on this machine left behind when they were killed: those
+/// whose process is gone. A live run's databases, and other machines', are never touched.
+pub async fn remove_leftover_databases(server: &str) {
+    // Without /proc, a live process cannot be told from a gone one.
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(admin) = admin(server).await else {
+        return;
+    };
+    let names = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database",
+        ))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|row| row.try_get::<String>("", "datname").ok());
+    let prefix = database_prefix();
+    let gone = |pid: &str| !std::path::Path::new(&format!("/proc/{pid}")).exists();
+    for name in names {
+        let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.split('_').next())
+        else {
+            continue;
+        };
+        let leftover = !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()) && gone(pid);
+        if leftover && let Err(e) = drop_database(server, &name).await {
+            eprintln!("could not drop leftover test database {name}: {e}");
+        }
+    }
+    let _ = admin.close().await;
 }
 
 /// Runs a poem endpoint on a free loopback port until dropped.
@@ -389,11 +550,13 @@ pub enum LlmReply {
     Content(String),
     /// A bare HTTP status (429, 500…).
     Status(u16),
+    /// An error status with this JSON body (a server refusing a `response_format`).
+    Error(u16, Value),
     /// Waits this long, then answers with a valid challenge.
     Slow(Duration),
 }
 
-/// A valid challenge as an LLM would write it.
+/// A valid challenge as an LLM would write it, in the older `title` form.
 pub fn llm_challenge(title: &str) -> String {
     json!({
         "title": title,
@@ -401,6 +564,31 @@ pub fn llm_challenge(title: &str) -> String {
         "correct_answer_id": 1,
         "explanation": "Binary search halves the remaining range at every step.",
     })
+    .to_string()
+}
+
+/// A reply in the requested form: a question about what `code` prints, with its program.
+pub fn llm_reply(question: &str, options: [&str; 4], correct: u8, program: Option<&str>) -> Value {
+    json!({
+        "question": question,
+        "code": program,
+        "language": program.map(|_| "python"),
+        "options": options,
+        "correct_answer_id": correct,
+        "explanation": "Python evaluates the expression before printing it.",
+        "program": program,
+    })
+}
+
+/// A valid reply none of whose earlier ones it nearly repeats (the id makes it unique).
+fn fresh_reply() -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    llm_reply(
+        &format!("Which value does the lookup of key {id} return?"),
+        ["None", "0", "A KeyError", "The key itself"],
+        2,
+        None,
+    )
     .to_string()
 }
 
@@ -413,7 +601,8 @@ pub struct FakeLlm {
 }
 
 impl FakeLlm {
-    /// Replies in order; once the script runs out, every request gets a valid challenge.
+    /// Replies in order; once the script runs out, every request gets a valid challenge unlike
+    /// the ones before.
     pub async fn start(replies: Vec<LlmReply>) -> (Self, FakeServer) {
         let fake = Self {
             replies: Arc::new(Mutex::new(replies.into_iter().rev().collect())),
@@ -446,12 +635,17 @@ async fn llm_handler(fake: Data<&FakeLlm>, body: Json<Value>) -> poem::Response 
                 .expect("status")
                 .into_response();
         }
+        Some(LlmReply::Error(status, body)) => {
+            return Json(body)
+                .with_status(StatusCode::from_u16(status).expect("status"))
+                .into_response();
+        }
         Some(LlmReply::Slow(delay)) => {
             tokio::time::sleep(delay).await;
-            llm_challenge("What is the time complexity of binary search?")
+            fresh_reply()
         }
         Some(LlmReply::Content(content)) => content,
-        None => llm_challenge("What is the time complexity of binary search?"),
+        None => fresh_reply(),
     };
     Json(json!({
         "id": "chatcmpl-test",

@@ -2,7 +2,7 @@
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, Statement};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestEnv, fresh_database, json_body};
 
@@ -152,5 +152,93 @@ async fn tallies_and_seen_questions_are_built_from_the_history_already_stored() 
             ("py-floor-division".into(), "easy".into(), 2),
             ("py-list-slice-step".into(), "easy".into(), 3),
         ]
+    );
+}
+
+#[tokio::test]
+async fn challenges_stored_before_their_parts_were_kept_get_them_from_their_title() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let at = "'2026-11-30 10:00:00+00:00'";
+    // A raw newline inside a SQL string literal is the same text on both databases.
+    let challenge = |id: u32, title: &str, topic: &str, key: &str| {
+        format!(
+            "INSERT INTO challenges (id, user_id, difficulty, topic, title, options, \
+             correct_answer_id, explanation, bank_key, created_at, outcome) VALUES ({id}, \
+             'user_parts', 'easy', {topic}, '{title}', '[\"a\",\"b\",\"c\",\"d\"]', 0, \
+             'Because.', {key}, {at}, 'unanswered')"
+        )
+    };
+    let [user, quota] = learner_rows("user_parts", 46, at);
+    let seeds = [
+        user,
+        quota,
+        challenge(
+            1,
+            "What does `print(-7 // 2)` output in Python 3?",
+            "NULL",
+            "'py-floor-division'",
+        ),
+        challenge(
+            2,
+            "What does this code print?\n\nfmt.Println(1)",
+            "'Go'",
+            "NULL",
+        ),
+        challenge(
+            3,
+            "Which Rust trait makes a type printable with {}?",
+            "NULL",
+            "NULL",
+        ),
+        challenge(4, "Which sort is stable?", "NULL", "'sql-is-null'"),
+    ];
+    let seeds: Vec<&str> = seeds.iter().map(String::as_str).collect();
+    let url = database_at(&dir, 10, &seeds).await;
+
+    let app = TestEnv::new().set("DATABASE_URL", url).spawn().await;
+    let token = app.token("user_parts");
+    let mut read = Vec::new();
+    for id in 1..=4 {
+        read.push(json_body(app.get(&format!("/api/challenges/{id}"), &token).await).await);
+    }
+    let parts = |c: &Value| json!([c["question"], c["code"], c["language"], c["verification"]]);
+    assert_eq!(
+        parts(&read[0]),
+        json!([
+            "What does `print(-7 // 2)` output in Python 3?",
+            null,
+            "python",
+            "executed"
+        ]),
+        "a bank row: its key's language, run in the suite"
+    );
+    assert_eq!(
+        parts(&read[1]),
+        json!([
+            "What does this code print?",
+            "fmt.Println(1)",
+            "go",
+            "unchecked"
+        ]),
+        "an LLM row: split at the blank line, the language from its topic"
+    );
+    assert_eq!(
+        read[1]["title"],
+        "What does this code print?\n\nfmt.Println(1)"
+    );
+    assert_eq!(
+        parts(&read[2]),
+        json!([
+            "Which Rust trait makes a type printable with {}?",
+            null,
+            "rust",
+            "unchecked"
+        ]),
+        "an LLM row: the language its question names"
+    );
+    assert_eq!(
+        parts(&read[3]),
+        json!(["Which sort is stable?", null, "sql", "reviewed"]),
+        "a bank row without a program"
     );
 }

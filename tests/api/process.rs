@@ -10,6 +10,8 @@ use std::{
 
 use serde_json::{Value, json};
 
+use crate::helpers::dev_key;
+
 const BIN: &str = env!("CARGO_BIN_EXE_challenger");
 
 pub struct ServerProcess {
@@ -24,7 +26,12 @@ impl ServerProcess {
     /// Starts the server on a free port with the development issuer, SQLite and `env`;
     /// `prlimit` (`"1024:1024"`) sets its descriptor limits.
     pub fn start(env: &[(&str, &str)], prlimit: Option<&str>) -> Self {
-        Self::start_in(tempfile::tempdir().expect("temp dir"), env, prlimit)
+        let dir = tempfile::tempdir().expect("temp dir");
+        // A key made in advance: generating one at start takes seconds on a loaded machine.
+        let keys = dir.path().join(".challenger");
+        std::fs::create_dir(&keys).expect("key folder");
+        std::fs::write(keys.join("dev-key.pem"), &dev_key().private_pem).expect("dev key");
+        Self::start_in(dir, env, prlimit)
     }
 
     /// Starts the server in `dir`, with the database and key a previous one left there.

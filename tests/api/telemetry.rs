@@ -34,14 +34,14 @@ async fn scrape(server: &ServerProcess, token: Option<&str>) -> reqwest::Respons
 }
 
 /// One parsed sample: its metric family, labels and value (a histogram's is its count).
-struct Sample {
+pub struct Sample {
     metric: String,
     labels: Vec<(String, String)>,
     value: f64,
 }
 
 /// The exposition parsed by a Prometheus text-format parser.
-fn parse(text: &str) -> Vec<Sample> {
+pub fn parse(text: &str) -> Vec<Sample> {
     let exposition = parse_prometheus(text).expect("a valid Prometheus exposition");
     let mut samples = Vec::new();
     for (metric, family) in &exposition.families {
@@ -69,14 +69,14 @@ fn parse(text: &str) -> Vec<Sample> {
     samples
 }
 
-async fn samples(server: &ServerProcess, token: Option<&str>) -> Vec<Sample> {
+pub async fn samples(server: &ServerProcess, token: Option<&str>) -> Vec<Sample> {
     let response = scrape(server, token).await;
     assert_eq!(response.status(), 200);
     parse(&response.text().await.expect("exposition"))
 }
 
 /// The value of the sample `metric` whose labels include all of `labels`.
-fn value(samples: &[Sample], metric: &str, labels: &[(&str, &str)]) -> Option<f64> {
+pub fn value(samples: &[Sample], metric: &str, labels: &[(&str, &str)]) -> Option<f64> {
     samples
         .iter()
         .find(|sample| {

@@ -7,10 +7,13 @@ import {
   type Challenge,
   type Difficulty,
   type ErrorBody,
+  type Language,
   type Outcome,
+  type Verification,
   answerChallenge,
   configureChallenger,
   createDevToken,
+  exportMyData,
   generateChallenge,
   getChallenge,
   getHealth,
@@ -62,6 +65,17 @@ function assertChallengeShape(c: Challenge, difficulty: Difficulty): void {
   assert.ok(c.explanation.trim().length > 0);
   assert.ok(c.topic === undefined || c.topic === null || typeof c.topic === 'string');
   assert.ok(!Number.isNaN(Date.parse(c.timestamp)), `timestamp ${c.timestamp} is a date`);
+  // The title is the question, then a blank line and the code when there is code.
+  assert.equal(c.title, c.code ? `${c.question}\n\n${c.code}` : c.question);
+  const languages: Array<Language | null> = [
+    'python', 'javascript', 'typescript', 'rust', 'go', 'java', 'c', 'cpp', 'ruby', 'php', 'sql',
+    'bash', null,
+  ];
+  assert.ok(languages.includes(c.language ?? null), `language ${c.language}`);
+  const verifications: Verification[] = ['executed', 'reviewed', 'cross_checked', 'unchecked'];
+  assert.ok(verifications.includes(c.verification), `verification ${c.verification}`);
+  // Built-in questions are checked by running their program or by review.
+  assert.ok(c.verification === 'executed' || c.verification === 'reviewed');
 }
 
 function assertErrorBody(error: unknown): asserts error is ErrorBody {
@@ -341,5 +355,31 @@ describe('challenges', () => {
     assert.equal(data.by_difficulty.hard.total_answered, 0);
     assert.ok(data.by_difficulty.hard.accuracy === null || data.by_difficulty.hard.accuracy === undefined);
     assert.equal(data.by_difficulty.medium.total_generated, 0);
+  });
+});
+
+describe('account', () => {
+  test('exportMyData returns everything stored about the caller as an attachment', async () => {
+    await signInAs('user_sdk_export');
+    const generated = await generate('medium');
+    await answerChallenge({ path: { id: generated.id }, body: { answer_id: 1 } });
+
+    const { data, error, response } = await exportMyData();
+    assert.equal(error, undefined, `exportMyData failed: ${JSON.stringify(error)}`);
+    assert.equal(response?.status, 200);
+    assert.equal(
+      response?.headers.get('content-disposition'),
+      'attachment; filename="challenger-export-user_sdk_export.json"',
+    );
+    assert.ok(data);
+    assert.equal(data.user.id, 'user_sdk_export');
+    assert.equal(data.quota.user_id, 'user_sdk_export');
+    assert.equal(data.quota.plan, null);
+    assert.equal(data.quota.quota_remaining, DAILY_QUOTA - 1);
+    assert.deepEqual(
+      data.challenges.map((c) => [c.id, c.answer?.selected_answer_id]),
+      [[generated.id, 1]],
+    );
+    assert.ok(!Number.isNaN(Date.parse(data.exported_at)));
   });
 });

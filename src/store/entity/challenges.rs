@@ -11,7 +11,15 @@ pub struct Model {
     pub user_id: String,
     pub difficulty: String,
     pub topic: Option<String>,
+    /// The question, then a blank line and the code when there is code.
     pub title: String,
+    /// The question alone.
+    pub question: String,
+    pub code: Option<String>,
+    /// The language of the code (`python`, `cpp`…), or null.
+    pub language: Option<String>,
+    /// `executed`, `reviewed`, `cross_checked` or `unchecked`.
+    pub verification: String,
     /// The four options, as a JSON array of strings.
     pub options: String,
     pub correct_answer_id: i32,

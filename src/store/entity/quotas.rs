@@ -10,6 +10,10 @@ pub struct Model {
     pub user_id: String,
     pub quota_remaining: i32,
     pub last_reset_date: DateTimeUtc,
+    /// The daily limit last applied (null on rows from before plans: `DAILY_QUOTA`).
+    pub daily_limit: Option<i32>,
+    /// The plan slug last applied, if any.
+    pub plan: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

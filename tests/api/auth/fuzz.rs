@@ -28,6 +28,7 @@ fn verifier() -> &'static TokenVerifier {
                 authorized_parties: vec!["http://localhost:5173".into()],
                 issuer: Some("https://clerk.test.example".into()),
                 clock_skew: Duration::from_secs(5),
+                accept_pending: false,
             },
         )
     })

@@ -10,3 +10,4 @@ mod dev_issuer;
 mod fuzz;
 mod jwks;
 mod rejections;
+mod sessions;

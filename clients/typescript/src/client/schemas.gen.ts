@@ -78,6 +78,8 @@ export const ChallengeSchema = {
         'id',
         'difficulty',
         'title',
+        'question',
+        'verification',
         'options',
         'correct_answer_id',
         'explanation',
@@ -94,7 +96,29 @@ export const ChallengeSchema = {
         },
         title: {
             type: 'string',
-            description: 'The question. It may contain a short code snippet (Markdown backticks, `\\n` line breaks).'
+            description: '`question`, then a blank line and `code` when there is code (the single field older\nclients read).'
+        },
+        question: {
+            type: 'string',
+            description: 'The question alone, without the code.'
+        },
+        code: {
+            type: 'string',
+            description: 'The code the question is about, or null.',
+            nullable: true
+        },
+        language: {
+            type: 'string',
+            allOf: [
+                {
+                    $ref: '#/components/schemas/Language'
+                }
+            ],
+            description: 'The language `code` is written in (for a built-in question, the language its program\nruns in), or null.',
+            nullable: true
+        },
+        verification: {
+            $ref: '#/components/schemas/Verification'
         },
         options: {
             type: 'array',
@@ -140,7 +164,11 @@ export const ChallengeSchema = {
     example: {
         id: 42,
         difficulty: 'easy',
-        title: 'What does `print([1, 2, 3, 4, 5][::2])` output in Python?',
+        title: 'What does this Python code print?\n\nprint([1, 2, 3, 4, 5][::2])',
+        question: 'What does this Python code print?',
+        code: 'print([1, 2, 3, 4, 5][::2])',
+        language: 'python',
+        verification: 'executed',
         options: [
             '[1, 3, 5]',
             '[2, 4]',
@@ -186,7 +214,11 @@ export const ChallengeHistorySchema = {
             {
                 id: 42,
                 difficulty: 'easy',
-                title: 'What does `print([1, 2, 3, 4, 5][::2])` output in Python?',
+                title: 'What does this Python code print?\n\nprint([1, 2, 3, 4, 5][::2])',
+                question: 'What does this Python code print?',
+                code: 'print([1, 2, 3, 4, 5][::2])',
+                language: 'python',
+                verification: 'executed',
                 options: [
                     '[1, 3, 5]',
                     '[2, 4]',
@@ -291,6 +323,13 @@ export const DevTokenRequestSchema = {
             maxLength: 128,
             pattern: '^[^\\x00]*$'
         },
+        plan: {
+            type: 'string',
+            description: 'Optional Clerk Billing plan slug (such as `pro`): the token carries `pla: "u:<plan>"`.',
+            nullable: true,
+            maxLength: 128,
+            pattern: '^[A-Za-z0-9_-]+$'
+        },
         ttl_secs: {
             type: 'integer',
             format: 'uint64',
@@ -304,6 +343,7 @@ export const DevTokenRequestSchema = {
         user_id: 'user_dev',
         email: 'dev@example.com',
         username: null,
+        plan: null,
         ttl_secs: null
     }
 } as const;
@@ -409,11 +449,11 @@ export const GenerateChallengeRequestSchema = {
         },
         topic: {
             type: 'string',
-            description: 'Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).\nNot blank, no NUL characters; surrounding spaces are trimmed.',
+            description: 'Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).\nNot blank, no control characters (newlines, tabs, NUL…); surrounding spaces are trimmed.',
             nullable: true,
             maxLength: 80,
             minLength: 1,
-            pattern: '^[^\\x00]*[^\\s\\x00][^\\x00]*$'
+            pattern: '^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$'
         }
     },
     example: {
@@ -438,6 +478,25 @@ export const HealthStatusSchema = {
     example: {
         status: 'ok'
     }
+} as const;
+
+export const LanguageSchema = {
+    type: 'string',
+    description: 'The language a challenge\'s code is written in.',
+    enum: [
+        'python',
+        'javascript',
+        'typescript',
+        'rust',
+        'go',
+        'java',
+        'c',
+        'cpp',
+        'ruby',
+        'php',
+        'sql',
+        'bash'
+    ]
 } as const;
 
 export const OutcomeSchema = {
@@ -474,7 +533,12 @@ export const QuotaSchema = {
         daily_limit: {
             type: 'integer',
             format: 'uint32',
-            description: 'Challenges allowed per 24-hour window.'
+            description: 'Challenges allowed per 24-hour window: the limit of the caller\'s plan.'
+        },
+        plan: {
+            type: 'string',
+            description: 'The caller\'s Clerk Billing plan (the slug of the token\'s `pla` claim, without its `u:` or\n`o:` scope), or null. Plans the server does not list get the default limit.',
+            nullable: true
         },
         last_reset_date: {
             type: 'string',
@@ -491,6 +555,7 @@ export const QuotaSchema = {
         user_id: 'user_2abc',
         quota_remaining: 47,
         daily_limit: 50,
+        plan: 'free_user',
         last_reset_date: '2026-11-27T09:30:00+00:00',
         next_reset_date: '2026-11-28T09:30:00+00:00'
     }
@@ -636,6 +701,148 @@ export const StatsByDifficultySchema = {
             accuracy: 0
         }
     }
+} as const;
+
+export const UserExportSchema = {
+    type: 'object',
+    title: 'UserExport',
+    description: 'Everything the service stores about a user: the profile, the quota, and every challenge with\nits recorded answer, newest first.',
+    required: [
+        'user',
+        'quota',
+        'challenges',
+        'exported_at'
+    ],
+    properties: {
+        user: {
+            $ref: '#/components/schemas/UserProfile'
+        },
+        quota: {
+            $ref: '#/components/schemas/Quota'
+        },
+        challenges: {
+            type: 'array',
+            description: 'Every challenge of the user, newest first, as the history lists them.',
+            items: {
+                $ref: '#/components/schemas/Challenge'
+            }
+        },
+        exported_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the document was made (RFC 3339, UTC).'
+        }
+    },
+    example: {
+        user: {
+            id: 'user_2abc',
+            email: 'ada@example.com',
+            username: 'ada',
+            first_name: 'Ada',
+            last_name: 'Lovelace',
+            created_at: '2026-11-27T09:30:00+00:00',
+            updated_at: '2026-11-27T09:30:00+00:00'
+        },
+        quota: {
+            user_id: 'user_2abc',
+            quota_remaining: 47,
+            daily_limit: 50,
+            plan: 'free_user',
+            last_reset_date: '2026-11-27T09:30:00+00:00',
+            next_reset_date: '2026-11-28T09:30:00+00:00'
+        },
+        challenges: [
+            {
+                id: 42,
+                difficulty: 'easy',
+                title: 'What does this Python code print?\n\nprint([1, 2, 3, 4, 5][::2])',
+                question: 'What does this Python code print?',
+                code: 'print([1, 2, 3, 4, 5][::2])',
+                language: 'python',
+                verification: 'executed',
+                options: [
+                    '[1, 3, 5]',
+                    '[2, 4]',
+                    '[1, 2]',
+                    'An IndexError'
+                ],
+                correct_answer_id: 0,
+                explanation: 'A slice step of 2 takes every second element starting at index 0.',
+                topic: 'python',
+                timestamp: '2026-11-27T09:30:00+00:00',
+                answer: {
+                    selected_answer_id: 0,
+                    correct: true,
+                    answered_at: '2026-11-27T09:30:00+00:00'
+                }
+            }
+        ],
+        exported_at: '2026-11-27T09:30:00+00:00'
+    }
+} as const;
+
+export const UserProfileSchema = {
+    type: 'object',
+    title: 'UserProfile',
+    description: 'A user\'s profile as stored.',
+    required: [
+        'id',
+        'created_at',
+        'updated_at'
+    ],
+    properties: {
+        id: {
+            type: 'string',
+            description: 'The Clerk user id.'
+        },
+        email: {
+            type: 'string',
+            description: 'The primary email address, if Clerk sent one.',
+            nullable: true
+        },
+        username: {
+            type: 'string',
+            nullable: true
+        },
+        first_name: {
+            type: 'string',
+            nullable: true
+        },
+        last_name: {
+            type: 'string',
+            nullable: true
+        },
+        created_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the service first stored the user (RFC 3339, UTC).'
+        },
+        updated_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Clerk\'s `updated_at` of the last profile received from a webhook; the Unix epoch while\nthe profile comes only from session tokens.'
+        }
+    },
+    example: {
+        id: 'user_2abc',
+        email: 'ada@example.com',
+        username: 'ada',
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        created_at: '2026-11-27T09:30:00+00:00',
+        updated_at: '2026-11-27T09:30:00+00:00'
+    }
+} as const;
+
+export const VerificationSchema = {
+    type: 'string',
+    description: 'How the marked answer was established: `executed` (its program was run and printed it),\n`reviewed` (a built-in question without a program, checked by review), `cross_checked` (a\nsecond model, not shown the key, chose it), `unchecked` (nothing confirmed it).',
+    enum: [
+        'executed',
+        'reviewed',
+        'cross_checked',
+        'unchecked'
+    ]
 } as const;
 
 export const WebhookAckSchema = {

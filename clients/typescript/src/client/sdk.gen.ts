@@ -2,7 +2,7 @@
 
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AnswerChallengeData, AnswerChallengeErrors, AnswerChallengeResponses, CreateDevTokenData, CreateDevTokenErrors, CreateDevTokenResponses, GenerateChallengeData, GenerateChallengeErrors, GenerateChallengeResponses, GetChallengeData, GetChallengeErrors, GetChallengeResponses, GetHealthData, GetHealthResponses, GetMyHistoryData, GetMyHistoryErrors, GetMyHistoryResponses, GetQuotaData, GetQuotaErrors, GetQuotaResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetStatsData, GetStatsErrors, GetStatsResponses, ReceiveClerkWebhookData, ReceiveClerkWebhookErrors, ReceiveClerkWebhookResponses } from './types.gen';
+import type { AnswerChallengeData, AnswerChallengeErrors, AnswerChallengeResponses, CreateDevTokenData, CreateDevTokenErrors, CreateDevTokenResponses, ExportMyDataData, ExportMyDataErrors, ExportMyDataResponses, GenerateChallengeData, GenerateChallengeErrors, GenerateChallengeResponses, GetChallengeData, GetChallengeErrors, GetChallengeResponses, GetHealthData, GetHealthResponses, GetMyHistoryData, GetMyHistoryErrors, GetMyHistoryResponses, GetQuotaData, GetQuotaErrors, GetQuotaResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetStatsData, GetStatsErrors, GetStatsResponses, ReceiveClerkWebhookData, ReceiveClerkWebhookErrors, ReceiveClerkWebhookResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -91,11 +91,25 @@ export const getStats = <ThrowOnError extends boolean = false>(options?: Options
 /**
  * Get my quota
  *
- * A user the service has not seen before gets a fresh, full quota.
+ * A user the service has not seen before gets a fresh, full quota. The limit is the one of
+ * the plan in the caller's session token; after a change of plan, what remains is the new
+ * limit minus what was used in the current window.
  */
 export const getQuota = <ThrowOnError extends boolean = false>(options?: Options<GetQuotaData, ThrowOnError>): RequestResult<GetQuotaResponses, GetQuotaErrors, ThrowOnError> => (options?.client ?? client).get<GetQuotaResponses, GetQuotaErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/quota',
+    ...options
+});
+
+/**
+ * Export my data
+ *
+ * Everything the service stores about the caller (profile, quota, every challenge with its
+ * answer), as a JSON file to download.
+ */
+export const exportMyData = <ThrowOnError extends boolean = false>(options?: Options<ExportMyDataData, ThrowOnError>): RequestResult<ExportMyDataResponses, ExportMyDataErrors, ThrowOnError> => (options?.client ?? client).get<ExportMyDataResponses, ExportMyDataErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/me/export',
     ...options
 });
 
@@ -133,7 +147,8 @@ export const getReadiness = <ThrowOnError extends boolean = false>(options?: Opt
  * Mint a development token
  *
  * Signs a session token with the local development key. Only exists when neither
- * `CLERK_JWT_KEY` nor `CLERK_JWKS_URL` is configured; otherwise 404.
+ * `CLERK_JWT_KEY` nor `CLERK_JWKS_URL` is configured and the server listens on a loopback
+ * address (or `DEV_ISSUER=on`); with a Clerk key it is 404.
  */
 export const createDevToken = <ThrowOnError extends boolean = false>(options: Options<CreateDevTokenData, ThrowOnError>): RequestResult<CreateDevTokenResponses, CreateDevTokenErrors, ThrowOnError> => (options.client ?? client).post<CreateDevTokenResponses, CreateDevTokenErrors, ThrowOnError>({
     url: '/api/dev/token',

@@ -56,9 +56,24 @@ export type Challenge = {
     id: number;
     difficulty: Difficulty;
     /**
-     * The question. It may contain a short code snippet (Markdown backticks, `\n` line breaks).
+     * `question`, then a blank line and `code` when there is code (the single field older
+     * clients read).
      */
     title: string;
+    /**
+     * The question alone, without the code.
+     */
+    question: string;
+    /**
+     * The code the question is about, or null.
+     */
+    code?: string | null;
+    /**
+     * The language `code` is written in (for a built-in question, the language its program
+     * runs in), or null.
+     */
+    language?: Language | null;
+    verification: Verification;
     /**
      * Exactly four answer options, indexed 0 to 3.
      */
@@ -152,6 +167,10 @@ export type DevTokenRequest = {
      */
     username?: string | null;
     /**
+     * Optional Clerk Billing plan slug (such as `pro`): the token carries `pla: "u:<plan>"`.
+     */
+    plan?: string | null;
+    /**
      * Lifetime in seconds (default 3600, at most 7 days).
      */
     ttl_secs?: number | null;
@@ -228,7 +247,7 @@ export type GenerateChallengeRequest = {
     difficulty: Difficulty;
     /**
      * Optional subject, such as a language (`python`) or a concept (`closures`, `sql joins`).
-     * Not blank, no NUL characters; surrounding spaces are trimmed.
+     * Not blank, no control characters (newlines, tabs, NUL…); surrounding spaces are trimmed.
      */
     topic?: string | null;
 };
@@ -244,6 +263,29 @@ export type HealthStatus = {
      */
     status: string;
 };
+
+/**
+ * The language a challenge's code is written in.
+ */
+export const Language = {
+    PYTHON: 'python',
+    JAVASCRIPT: 'javascript',
+    TYPESCRIPT: 'typescript',
+    RUST: 'rust',
+    GO: 'go',
+    JAVA: 'java',
+    C: 'c',
+    CPP: 'cpp',
+    RUBY: 'ruby',
+    PHP: 'php',
+    SQL: 'sql',
+    BASH: 'bash'
+} as const;
+
+/**
+ * The language a challenge's code is written in.
+ */
+export type Language = typeof Language[keyof typeof Language];
 
 /**
  * Whether a challenge has been answered, and how.
@@ -274,9 +316,14 @@ export type Quota = {
      */
     quota_remaining: number;
     /**
-     * Challenges allowed per 24-hour window.
+     * Challenges allowed per 24-hour window: the limit of the caller's plan.
      */
     daily_limit: number;
+    /**
+     * The caller's Clerk Billing plan (the slug of the token's `pla` claim, without its `u:` or
+     * `o:` scope), or null. Plans the server does not list get the default limit.
+     */
+    plan?: string | null;
     /**
      * When the current window started (RFC 3339, UTC).
      */
@@ -342,6 +389,72 @@ export type StatsByDifficulty = {
     medium: DifficultyStats;
     hard: DifficultyStats;
 };
+
+/**
+ * UserExport
+ *
+ * Everything the service stores about a user: the profile, the quota, and every challenge with
+ * its recorded answer, newest first.
+ */
+export type UserExport = {
+    user: UserProfile;
+    quota: Quota;
+    /**
+     * Every challenge of the user, newest first, as the history lists them.
+     */
+    challenges: Array<Challenge>;
+    /**
+     * When the document was made (RFC 3339, UTC).
+     */
+    exported_at: string;
+};
+
+/**
+ * UserProfile
+ *
+ * A user's profile as stored.
+ */
+export type UserProfile = {
+    /**
+     * The Clerk user id.
+     */
+    id: string;
+    /**
+     * The primary email address, if Clerk sent one.
+     */
+    email?: string | null;
+    username?: string | null;
+    first_name?: string | null;
+    last_name?: string | null;
+    /**
+     * When the service first stored the user (RFC 3339, UTC).
+     */
+    created_at: string;
+    /**
+     * Clerk's `updated_at` of the last profile received from a webhook; the Unix epoch while
+     * the profile comes only from session tokens.
+     */
+    updated_at: string;
+};
+
+/**
+ * How the marked answer was established: `executed` (its program was run and printed it),
+ * `reviewed` (a built-in question without a program, checked by review), `cross_checked` (a
+ * second model, not shown the key, chose it), `unchecked` (nothing confirmed it).
+ */
+export const Verification = {
+    EXECUTED: 'executed',
+    REVIEWED: 'reviewed',
+    CROSS_CHECKED: 'cross_checked',
+    UNCHECKED: 'unchecked'
+} as const;
+
+/**
+ * How the marked answer was established: `executed` (its program was run and printed it),
+ * `reviewed` (a built-in question without a program, checked by review), `cross_checked` (a
+ * second model, not shown the key, chose it), `unchecked` (nothing confirmed it).
+ */
+export type Verification = typeof Verification[keyof typeof Verification];
 
 /**
  * WebhookAck
@@ -624,6 +737,39 @@ export type GetQuotaResponses = {
 };
 
 export type GetQuotaResponse = GetQuotaResponses[keyof GetQuotaResponses];
+
+export type ExportMyDataData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/me/export';
+};
+
+export type ExportMyDataErrors = {
+    /**
+     * The session token is missing or invalid; `detail` says why.
+     */
+    401: ErrorBody;
+    /**
+     * Unexpected server error.
+     */
+    500: ErrorBody;
+    /**
+     * Not available right now: the database is unreachable (`Retry-After` says when to try again), or (webhook) no signing secret is configured.
+     */
+    503: ErrorBody;
+};
+
+export type ExportMyDataError = ExportMyDataErrors[keyof ExportMyDataErrors];
+
+export type ExportMyDataResponses = {
+    /**
+     * The export document, as a file to save.
+     */
+    200: UserExport;
+};
+
+export type ExportMyDataResponse = ExportMyDataResponses[keyof ExportMyDataResponses];
 
 export type ReceiveClerkWebhookData = {
     body: ClerkWebhookEvent;

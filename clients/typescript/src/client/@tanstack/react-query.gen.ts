@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { answerChallenge, createDevToken, generateChallenge, getChallenge, getHealth, getMyHistory, getQuota, getReadiness, getStats, type Options, receiveClerkWebhook } from '../sdk.gen';
-import type { AnswerChallengeData, AnswerChallengeError, AnswerChallengeResponse, CreateDevTokenData, CreateDevTokenError, CreateDevTokenResponse, GenerateChallengeData, GenerateChallengeError, GenerateChallengeResponse, GetChallengeData, GetChallengeError, GetChallengeResponse, GetHealthData, GetHealthResponse, GetMyHistoryData, GetMyHistoryError, GetMyHistoryResponse, GetQuotaData, GetQuotaError, GetQuotaResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetStatsData, GetStatsError, GetStatsResponse, ReceiveClerkWebhookData, ReceiveClerkWebhookError, ReceiveClerkWebhookResponse } from '../types.gen';
+import { answerChallenge, createDevToken, exportMyData, generateChallenge, getChallenge, getHealth, getMyHistory, getQuota, getReadiness, getStats, type Options, receiveClerkWebhook } from '../sdk.gen';
+import type { AnswerChallengeData, AnswerChallengeError, AnswerChallengeResponse, CreateDevTokenData, CreateDevTokenError, CreateDevTokenResponse, ExportMyDataData, ExportMyDataError, ExportMyDataResponse, GenerateChallengeData, GenerateChallengeError, GenerateChallengeResponse, GetChallengeData, GetChallengeError, GetChallengeResponse, GetHealthData, GetHealthResponse, GetMyHistoryData, GetMyHistoryError, GetMyHistoryResponse, GetQuotaData, GetQuotaError, GetQuotaResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetStatsData, GetStatsError, GetStatsResponse, ReceiveClerkWebhookData, ReceiveClerkWebhookError, ReceiveClerkWebhookResponse } from '../types.gen';
 
 /**
  * Generate a challenge
@@ -212,7 +212,9 @@ export const getQuotaQueryKey = (options?: Options<GetQuotaData>) => createQuery
 /**
  * Get my quota
  *
- * A user the service has not seen before gets a fresh, full quota.
+ * A user the service has not seen before gets a fresh, full quota. The limit is the one of
+ * the plan in the caller's session token; after a change of plan, what remains is the new
+ * limit minus what was used in the current window.
  */
 export const getQuotaOptions = (options?: Options<GetQuotaData>) => queryOptions<GetQuotaResponse, GetQuotaError, GetQuotaResponse, ReturnType<typeof getQuotaQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
@@ -225,6 +227,27 @@ export const getQuotaOptions = (options?: Options<GetQuotaData>) => queryOptions
         return data;
     },
     queryKey: getQuotaQueryKey(options)
+});
+
+export const exportMyDataQueryKey = (options?: Options<ExportMyDataData>) => createQueryKey('exportMyData', options);
+
+/**
+ * Export my data
+ *
+ * Everything the service stores about the caller (profile, quota, every challenge with its
+ * answer), as a JSON file to download.
+ */
+export const exportMyDataOptions = (options?: Options<ExportMyDataData>) => queryOptions<ExportMyDataResponse, ExportMyDataError, ExportMyDataResponse, ReturnType<typeof exportMyDataQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await exportMyData({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: exportMyDataQueryKey(options)
 });
 
 /**
@@ -292,7 +315,8 @@ export const getReadinessOptions = (options?: Options<GetReadinessData>) => quer
  * Mint a development token
  *
  * Signs a session token with the local development key. Only exists when neither
- * `CLERK_JWT_KEY` nor `CLERK_JWKS_URL` is configured; otherwise 404.
+ * `CLERK_JWT_KEY` nor `CLERK_JWKS_URL` is configured and the server listens on a loopback
+ * address (or `DEV_ISSUER=on`); with a Clerk key it is 404.
  */
 export const createDevTokenMutation = (options?: Partial<Options<CreateDevTokenData>>): UseMutationOptions<CreateDevTokenResponse, CreateDevTokenError, Options<CreateDevTokenData>> => {
     const mutationOptions: UseMutationOptions<CreateDevTokenResponse, CreateDevTokenError, Options<CreateDevTokenData>> = {
