@@ -20,7 +20,8 @@ import {
   type Session,
 } from './support/browser';
 import { api } from './support/server';
-import { LETTERS, splitTitle } from '../src/lib/format';
+import { LETTERS, VERIFICATION_LABELS, splitCode } from '../src/lib/format';
+import { LANGUAGE_LABELS } from '../src/lib/highlight';
 
 const USER = 'user_e2e_learner';
 
@@ -102,15 +103,20 @@ describe('a learner on a desktop browser', () => {
     const challenge = await generate('hard');
     const article = page.getByRole('article');
     expect(await article.getByText('Hard', { exact: true }).isVisible()).toBe(true);
-    const question = challenge.title.split('\n')[0].replace(/`/g, '');
-    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(question);
-    const { code: listing } = splitTitle(challenge.title);
-    if (listing) {
-      // The listing goes through the highlighter (which token classes it gets depends on the
-      // question drawn; the unit tests check those).
-      const code = page.getByRole('region', { name: /code$/i }).locator('code.hljs');
-      expect((await code.textContent())?.trim()).toBe(listing.trim());
+    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(
+      challenge.question.replace(/`/g, ''),
+    );
+    if (challenge.code) {
+      // The listing as the challenge gives it, highlighted in its language (which token classes
+      // it gets depends on the question drawn; the unit tests check those).
+      const label = challenge.language ? `${LANGUAGE_LABELS[challenge.language]} code` : 'Code';
+      const code = page.getByRole('region', { name: label, exact: true }).locator('code.hljs');
+      expect((await code.textContent())?.trim()).toBe(splitCode(challenge.code).code.trim());
     }
+    // The bank's answers are checked: by running the code, or reviewed.
+    const checked = VERIFICATION_LABELS[challenge.verification];
+    expect(checked).not.toBeNull();
+    expect(await article.getByText(checked!, { exact: true }).isVisible()).toBe(true);
     for (let i = 0; i < 4; i++) expect(await optionButton(challenge, i).isEnabled()).toBe(true);
     await screenshot(page, 'desktop-challenge');
     await expectAccessible(page, 'challenge');
