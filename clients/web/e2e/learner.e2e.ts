@@ -3,7 +3,8 @@
 // answers in history with their outcome, filter to mistakes and review one, check progress,
 // reload, survive an expiring token, and the same screens at phone widths. Every screen is
 // checked with axe-core and photographed; no step may log a console error or a failed request.
-import type { Challenge, Difficulty } from '@challenger/sdk';
+import { readFileSync } from 'node:fs';
+import type { Challenge, Difficulty, UserExport } from '@challenger/sdk';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -244,6 +245,20 @@ describe('a learner on a desktop browser', () => {
     ]);
     await screenshot(page, 'desktop-progress');
     await expectAccessible(page, 'progress');
+  });
+
+  it('downloads their data from the account menu', async () => {
+    await page.getByLabel(`Account menu of ${USER}`).click();
+    await expectAccessible(page, 'account menu');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    const path = await download.path();
+    const document = JSON.parse(readFileSync(path, 'utf8')) as UserExport;
+    expect(document.user.id).toBe(USER);
+    expect(document.challenges).toHaveLength(3);
+    await page.getByLabel(`Account menu of ${USER}`).click();
   });
 
   it('renews a development token that is about to expire, without a failed request', async () => {
