@@ -3,7 +3,8 @@
 // answers in history with their outcome, filter to mistakes and review one, check progress,
 // reload, survive an expiring token, and the same screens at phone widths. Every screen is
 // checked with axe-core and photographed; no step may log a console error or a failed request.
-import type { Challenge, Difficulty } from '@challenger/sdk';
+import { readFileSync } from 'node:fs';
+import type { Challenge, Difficulty, UserExport } from '@challenger/sdk';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +21,8 @@ import {
   type Session,
 } from './support/browser';
 import { api } from './support/server';
-import { LETTERS, splitTitle } from '../src/lib/format';
+import { LETTERS, VERIFICATION_LABELS, splitCode } from '../src/lib/format';
+import { LANGUAGE_LABELS } from '../src/lib/highlight';
 
 const USER = 'user_e2e_learner';
 
@@ -102,15 +104,20 @@ describe('a learner on a desktop browser', () => {
     const challenge = await generate('hard');
     const article = page.getByRole('article');
     expect(await article.getByText('Hard', { exact: true }).isVisible()).toBe(true);
-    const question = challenge.title.split('\n')[0].replace(/`/g, '');
-    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(question);
-    const { code: listing } = splitTitle(challenge.title);
-    if (listing) {
-      // The listing goes through the highlighter (which token classes it gets depends on the
-      // question drawn; the unit tests check those).
-      const code = page.getByRole('region', { name: /code$/i }).locator('code.hljs');
-      expect((await code.textContent())?.trim()).toBe(listing.trim());
+    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(
+      challenge.question.replace(/`/g, ''),
+    );
+    if (challenge.code) {
+      // The listing as the challenge gives it, highlighted in its language (which token classes
+      // it gets depends on the question drawn; the unit tests check those).
+      const label = challenge.language ? `${LANGUAGE_LABELS[challenge.language]} code` : 'Code';
+      const code = page.getByRole('region', { name: label, exact: true }).locator('code.hljs');
+      expect((await code.textContent())?.trim()).toBe(splitCode(challenge.code).code.trim());
     }
+    // The bank's answers are checked: by running the code, or reviewed.
+    const checked = VERIFICATION_LABELS[challenge.verification];
+    expect(checked).not.toBeNull();
+    expect(await article.getByText(checked!, { exact: true }).isVisible()).toBe(true);
     for (let i = 0; i < 4; i++) expect(await optionButton(challenge, i).isEnabled()).toBe(true);
     await screenshot(page, 'desktop-challenge');
     await expectAccessible(page, 'challenge');
@@ -238,6 +245,20 @@ describe('a learner on a desktop browser', () => {
     ]);
     await screenshot(page, 'desktop-progress');
     await expectAccessible(page, 'progress');
+  });
+
+  it('downloads their data from the account menu', async () => {
+    await page.getByLabel(`Account menu of ${USER}`).click();
+    await expectAccessible(page, 'account menu');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    const path = await download.path();
+    const document = JSON.parse(readFileSync(path, 'utf8')) as UserExport;
+    expect(document.user.id).toBe(USER);
+    expect(document.challenges).toHaveLength(3);
+    await page.getByLabel(`Account menu of ${USER}`).click();
   });
 
   it('renews a development token that is about to expire, without a failed request', async () => {

@@ -138,7 +138,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function signIn(page: Page, userId: string): Promise<void> {
   await page.getByLabel('User id').fill(userId);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.getByLabel(`Account menu of ${userId}`).waitFor();
 }
 
 /** The development session's token, as the app keeps it. */

@@ -87,14 +87,31 @@
     });
   }
 
-  function userButton(node) {
+  /** Clerk's user button: the email, the app's own menu items (`customMenuItems`), sign out. */
+  function userButton(node, props) {
     const email = resources.user?.primaryEmailAddress.emailAddress ?? '';
     node.innerHTML = `
       <div class="user-menu">
         <span class="user-id">${email.replace(/[<>&"]/g, '')}</span>
-        <button type="button" class="button ghost small">Sign out</button>
       </div>`;
-    node.querySelector('button').addEventListener('click', () => void clerk.signOut());
+    const menu = node.querySelector('.user-menu');
+    for (const item of props?.customMenuItems ?? []) {
+      if (!item.onClick) continue;
+      const button = Object.assign(document.createElement('button'), {
+        type: 'button',
+        className: 'button ghost small',
+        textContent: item.label,
+      });
+      button.addEventListener('click', () => item.onClick());
+      menu.append(button);
+    }
+    const signOut = Object.assign(document.createElement('button'), {
+      type: 'button',
+      className: 'button ghost small',
+      textContent: 'Sign out',
+    });
+    signOut.addEventListener('click', () => void clerk.signOut());
+    menu.append(signOut);
   }
 
   const clerk = {

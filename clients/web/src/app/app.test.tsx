@@ -1,6 +1,6 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { devSignedIn, devToken, fakeServer, json } from '@/testing/fake-server';
 import { renderApp } from '@/testing/render';
 
@@ -23,6 +23,7 @@ describe('development sign-in', () => {
     expect(server.to('GET', '/api/quota')[0].headers.get('Authorization')).toBe(`Bearer ${token}`);
     expect(screen.getByText('user_alice')).toBeTruthy();
 
+    await userEvent.click(screen.getByLabelText('Account menu of user_alice'));
     await userEvent.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
     expect(sessionStorage.length).toBe(0);
@@ -66,5 +67,30 @@ describe('navigation', () => {
     devSignedIn(devToken('nf'));
     renderApp('/nowhere');
     expect(screen.getByRole('heading', { level: 1, name: 'Page not found' })).toBeTruthy();
+  });
+});
+
+describe('the account menu', () => {
+  it("downloads the learner's data with the session token", async () => {
+    const server = fakeServer({
+      'GET /api/me/export': () =>
+        json({ user: { id: 'user_dev' } }, 200, {
+          'Content-Disposition': 'attachment; filename="challenger-user_dev.json"',
+        }),
+    });
+    const saved: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push(this.download);
+    });
+    vi.stubGlobal(
+      'URL',
+      Object.assign(URL, { createObjectURL: () => 'blob:export', revokeObjectURL: () => undefined }),
+    );
+    devSignedIn(devToken('export'));
+    renderApp();
+    await userEvent.click(screen.getByLabelText('Account menu of user_dev'));
+    await userEvent.click(screen.getByRole('button', { name: 'Download my data' }));
+    await waitFor(() => expect(saved).toEqual(['challenger-user_dev.json']));
+    expect(server.to('GET', '/api/me/export')[0].headers.get('Authorization')).toMatch(/^Bearer /);
   });
 });

@@ -1,29 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { formatWait, splitTitle } from './format';
+import { formatWait, splitCode } from './format';
 
-describe('splitTitle', () => {
-  it('splits the question from its code, keeping blank lines and indentation inside the code', () => {
-    expect(splitTitle('What does this print?\n\ndef f():\n    return 1\n\nprint(f())')).toEqual({
-      question: 'What does this print?',
+describe('splitCode', () => {
+  it('keeps blank lines and indentation inside the code', () => {
+    expect(splitCode('def f():\n    return 1\n\nprint(f())')).toEqual({
       code: 'def f():\n    return 1\n\nprint(f())',
       note: null,
     });
   });
 
   it('keeps a closing note out of the code', () => {
-    expect(splitTitle('What does this log?\n\nconsole.log("s");\n\n(Outputs are shown separated by spaces.)')).toEqual({
-      question: 'What does this log?',
+    expect(splitCode('console.log("s");\n\n(Outputs are shown separated by spaces.)')).toEqual({
       code: 'console.log("s");',
       note: '(Outputs are shown separated by spaces.)',
     });
   });
 
-  it('has no code for a one-paragraph title', () => {
-    expect(splitTitle('What does `print(7 // 2)` output in Python 3?')).toEqual({
-      question: 'What does `print(7 // 2)` output in Python 3?',
-      code: null,
-      note: null,
-    });
+  it('never takes a whole listing for a note', () => {
+    expect(splitCode('Console.WriteLine is not here.')).toEqual({ code: 'Console.WriteLine is not here.', note: null });
   });
 });
 

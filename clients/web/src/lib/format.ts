@@ -1,4 +1,4 @@
-import { Difficulty, GenerateChallengeRequestSchema, Outcome } from '@challenger/sdk';
+import { Difficulty, GenerateChallengeRequestSchema, Outcome, type Verification } from '@challenger/sdk';
 
 // The lists and limits come from the SDK, generated from the server's spec: a new value there
 // shows up here without a copy to update.
@@ -44,16 +44,18 @@ export function formatPercent(ratio: number | null | undefined): string {
 // the punctuation code has ("(Outputs are shown separated by spaces.)").
 const PROSE = /^\(?[A-Z][a-z]+( [^\s;{}=<>`]+){2,}[.?!]\)?$/;
 
-/**
- * A challenge title's parts: the question (up to the first blank line), the code after it (blank
- * lines inside kept), and a closing prose note if the title ends with one.
- */
-export function splitTitle(title: string): { question: string; code: string | null; note: string | null } {
-  const paragraphs = title.replace(/\s+$/, '').split(/\n[ \t]*\n/);
-  const question = paragraphs.shift()?.trim() ?? '';
+/** A challenge's code, and the prose note it ends with, if any (shown under the listing). */
+export function splitCode(code: string): { code: string; note: string | null } {
+  const paragraphs = code.replace(/\s+$/, '').split(/\n[ \t]*\n/);
   const last = paragraphs.at(-1)?.trim();
-  const note = last !== undefined && PROSE.test(last) ? last : null;
-  if (note) paragraphs.pop();
-  const code = paragraphs.join('\n\n').replace(/^\n+/, '');
-  return { question, code: code.trim() ? code : null, note };
+  if (paragraphs.length < 2 || last === undefined || !PROSE.test(last)) return { code, note: null };
+  return { code: paragraphs.slice(0, -1).join('\n\n'), note: last };
 }
+
+/** How the marked answer was established, in a learner's words; nothing for an unchecked one. */
+export const VERIFICATION_LABELS: Record<Verification, string | null> = {
+  executed: 'Checked by running the code',
+  reviewed: 'Reviewed',
+  cross_checked: 'Checked by a second model',
+  unchecked: null,
+};

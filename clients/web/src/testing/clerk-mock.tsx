@@ -16,9 +16,28 @@ export function SignIn() {
   return <div>Clerk sign-in form</div>;
 }
 
-export function UserButton() {
-  return <button type="button">Clerk user menu</button>;
+function UserButtonBase({ children }: { children?: ReactNode }) {
+  return (
+    <div>
+      <button type="button">Clerk user menu</button>
+      {children}
+    </div>
+  );
 }
+
+function MenuItems({ children }: { children: ReactNode }) {
+  return <>{children}</>;
+}
+
+function Action({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <button type="button" onClick={onClick}>
+      {label}
+    </button>
+  );
+}
+
+export const UserButton = Object.assign(UserButtonBase, { MenuItems, Action });
 
 export function useAuth() {
   return {

@@ -49,6 +49,15 @@ export const stats: Stats = {
     medium: perDifficulty,
     hard: { total_generated: 2, total_answered: 0, total_correct: 0, accuracy: null },
   },
+  by_language: { python: perDifficulty },
+  streak_days: 1,
+  // Thirty days, oldest first, as the server sends them.
+  activity: Array.from({ length: 30 }, (_, i) => ({
+    date: new Date(Date.UTC(2026, 10, i - 2)).toISOString().slice(0, 10),
+    answered: i === 29 ? 4 : 0,
+    correct: i === 29 ? 3 : 0,
+  })) as Stats['activity'],
+  review_due: 0,
 };
 
 const emptyHistory: ChallengeHistory = { challenges: [], next_before: null };

@@ -2,7 +2,8 @@ import { ClerkProvider, Show, SignIn, UserButton, useAuth, useClerk } from '@cle
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, type ReactNode } from 'react';
 import { Logo } from '@/components/ui/logo';
-import { setTokenGetter } from '@/lib/api-client';
+import { downloadMyData } from '@/features/account/api/download-export';
+import { errorMessage, setTokenGetter } from '@/lib/api-client';
 import { forgetUserData } from '@/lib/invalidate';
 import { AuthSessionContext, type AuthMode } from '@/lib/auth';
 
@@ -49,6 +50,25 @@ function ClerkSession({ children }: { children: ReactNode }) {
   return <AuthSessionContext.Provider value={value}>{children}</AuthSessionContext.Provider>;
 }
 
+/** Clerk's account menu, with the learner's data to download beside its own entries. */
+function ClerkUserMenu() {
+  return (
+    <UserButton>
+      <UserButton.MenuItems>
+        <UserButton.Action
+          label="Download my data"
+          labelIcon={<span aria-hidden="true">⤓</span>}
+          onClick={() => {
+            downloadMyData().catch((error: unknown) => {
+              window.alert(`Your data could not be downloaded: ${errorMessage(error)}`);
+            });
+          }}
+        />
+      </UserButton.MenuItems>
+    </UserButton>
+  );
+}
+
 const modes = new Map<string, AuthMode>();
 
 /** Clerk's sign-in for the instance `publishableKey` names (the same object for the same key). */
@@ -57,7 +77,7 @@ export function clerkAuth(publishableKey: string): AuthMode {
   if (!mode) {
     mode = {
       Gate: ({ children }) => <ClerkGate publishableKey={publishableKey}>{children}</ClerkGate>,
-      UserMenu: UserButton,
+      UserMenu: ClerkUserMenu,
     };
     modes.set(publishableKey, mode);
   }

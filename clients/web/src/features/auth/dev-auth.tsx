@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import { DownloadMyData } from '@/features/account/components/download-my-data';
 import { setTokenGetter } from '@/lib/api-client';
 import { forgetUserData } from '@/lib/invalidate';
 import { AuthSessionContext, useAuthSession, type AuthMode } from '@/lib/auth';
@@ -35,26 +36,31 @@ function DevGate({ children }: { children: ReactNode }) {
   return <AuthSessionContext.Provider value={value}>{children}</AuthSessionContext.Provider>;
 }
 
+/** The account menu: who is signed in, their data to download, and signing out. */
 function DevUserMenu() {
   const { session } = useSyncExternalStore(devSessions.subscribe, devSessions.getSnapshot);
   const { signOut } = useAuthSession();
   const userId = session?.userId ?? '';
   return (
-    <div className="user-menu">
-      <span className="avatar" aria-hidden="true">
-        {userId
-          .replace(/^user_/, '')
-          .charAt(0)
-          .toUpperCase() || '?'}
-      </span>
-      <span className="user-id" title={userId}>
-        <span className="visually-hidden">Signed in as </span>
-        {userId}
-      </span>
-      <button type="button" className="button ghost small" onClick={() => signOut()}>
-        Sign out
-      </button>
-    </div>
+    <details className="user-menu">
+      <summary aria-label={`Account menu of ${userId}`}>
+        <span className="avatar" aria-hidden="true">
+          {userId
+            .replace(/^user_/, '')
+            .charAt(0)
+            .toUpperCase() || '?'}
+        </span>
+        <span className="user-id" title={userId} aria-hidden="true">
+          {userId}
+        </span>
+      </summary>
+      <div className="menu-panel">
+        <DownloadMyData />
+        <button type="button" className="button ghost small" onClick={() => signOut()}>
+          Sign out
+        </button>
+      </div>
+    </details>
   );
 }
 

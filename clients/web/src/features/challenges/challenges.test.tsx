@@ -188,3 +188,81 @@ describe('challenge', () => {
     expect(screen.getByRole('link', { name: 'Go to history' })).toBeTruthy();
   });
 });
+
+describe('code and how the answer was checked', () => {
+  const cases = [
+    {
+      language: 'cpp',
+      code: 'std::cout << sizeof(int) << "\\n";',
+      token: '.hljs-keyword',
+      text: 'sizeof',
+      label: 'C++ code',
+    },
+    {
+      language: 'ruby',
+      code: 'def twice(x) = x * 2\nputs twice(3)',
+      token: '.hljs-keyword',
+      text: 'def',
+      label: 'Ruby code',
+    },
+    { language: 'php', code: '<?php\necho intdiv(7, 2);', token: '.hljs-meta', text: '<?php', label: 'PHP code' },
+  ] as const;
+
+  for (const { language, code, token, text, label } of cases) {
+    it(`highlights ${label} in the language the challenge names`, async () => {
+      fakeServer({
+        'GET /api/challenges/7': () =>
+          json(
+            challenge({ question: 'What does this print?', title: `What does this print?\n\n${code}`, code, language }),
+          ),
+      });
+      devSignedIn(devToken(language));
+      renderApp('/challenges/7');
+      const region = await screen.findByRole('region', { name: label });
+      expect(region.textContent).toBe(code);
+      expect(region.querySelector(token)?.textContent).toBe(text);
+    });
+  }
+
+  it('shows code of no named language as it is, and a question without code alone', async () => {
+    fakeServer({
+      'GET /api/challenges/7': () => json(challenge({ code: 'SELECT 1 <> 2;', language: null })),
+      'GET /api/challenges/8': () =>
+        json(challenge({ id: 8, title: 'Is `0.1 + 0.2 == 0.3`?', question: 'Is `0.1 + 0.2 == 0.3`?', code: null })),
+    });
+    devSignedIn(devToken('plain'));
+    renderApp('/challenges/7');
+    const region = await screen.findByRole('region', { name: 'Code' });
+    expect(region.textContent).toBe('SELECT 1 <> 2;');
+    expect(region.querySelector('[class^="hljs-"]')).toBeNull();
+  });
+
+  it('says how the answer was checked, in words, and nothing when it was not', async () => {
+    const labels = {
+      executed: 'Checked by running the code',
+      reviewed: 'Reviewed',
+      cross_checked: 'Checked by a second model',
+    } as const;
+    fakeServer({
+      'GET /api/challenges/1': () => json(challenge({ id: 1, verification: 'executed' })),
+      'GET /api/challenges/2': () => json(challenge({ id: 2, verification: 'reviewed' })),
+      'GET /api/challenges/3': () => json(challenge({ id: 3, verification: 'cross_checked' })),
+      'GET /api/challenges/4': () => json(challenge({ id: 4, verification: 'unchecked' })),
+    });
+    devSignedIn(devToken('checked'));
+    for (const [id, verification] of [
+      [1, 'executed'],
+      [2, 'reviewed'],
+      [3, 'cross_checked'],
+    ] as const) {
+      const { unmount } = renderApp(`/challenges/${id}`);
+      const article = await screen.findByRole('article');
+      expect(within(article).getByText(labels[verification], { exact: true })).toBeTruthy();
+      unmount();
+    }
+    renderApp('/challenges/4');
+    const article = await screen.findByRole('article');
+    expect(article.querySelector('.badge.verification')).toBeNull();
+    expect(within(article).queryByText(/Checked|Reviewed/)).toBeNull();
+  });
+});

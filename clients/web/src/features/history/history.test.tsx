@@ -16,11 +16,11 @@ describe('history', () => {
     const server = fakeServer({
       'GET /api/my-history': (_request, url) =>
         url.searchParams.get('before') === '5'
-          ? json({ challenges: [challenge({ id: 4, title: 'Older one' })], next_before: null })
+          ? json({ challenges: [challenge({ id: 4, title: 'Older one', question: 'Older one' })], next_before: null })
           : json({
               challenges: [
-                challenge({ id: 6, title: 'Newest one', answer: wrong }),
-                challenge({ id: 5, title: 'Middle one', answer: right, difficulty: 'easy' }),
+                challenge({ id: 6, title: 'Newest one', question: 'Newest one', answer: wrong }),
+                challenge({ id: 5, title: 'Middle one', question: 'Middle one', answer: right, difficulty: 'easy' }),
               ],
               next_before: 5,
             }),
@@ -93,8 +93,8 @@ describe('history', () => {
         url.searchParams.get('before')
           ? fail
             ? json({ detail: 'the database is unavailable' }, 503)
-            : json({ challenges: [challenge({ id: 4, title: 'Older one' })], next_before: null })
-          : json({ challenges: [challenge({ id: 6, title: 'Newest one' })], next_before: 5 }),
+            : json({ challenges: [challenge({ id: 4, title: 'Older one', question: 'Older one' })], next_before: null })
+          : json({ challenges: [challenge({ id: 6, title: 'Newest one', question: 'Newest one' })], next_before: 5 }),
     });
     devSignedIn(devToken('retry'));
     renderApp('/history');
@@ -112,7 +112,10 @@ describe('review mistakes', () => {
   it('lists only wrong answers, and each opens for review', async () => {
     const server = fakeServer({
       'GET /api/my-history': () =>
-        json({ challenges: [challenge({ id: 3, title: 'A mistake', answer: wrong })], next_before: null }),
+        json({
+          challenges: [challenge({ id: 3, title: 'A mistake', question: 'A mistake', answer: wrong })],
+          next_before: null,
+        }),
     });
     devSignedIn(devToken('review'));
     renderApp('/history');

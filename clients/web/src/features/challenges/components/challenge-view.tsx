@@ -2,8 +2,7 @@ import type { Challenge, RecordedAnswer } from '@challenger/sdk';
 import { useEffect, useRef } from 'react';
 import { DifficultyBadge } from '@/components/ui/badges';
 import { ErrorState } from '@/components/ui/status';
-import { formatDateTime, LETTERS, splitTitle } from '@/lib/format';
-import { languageFromText } from '@/lib/highlight';
+import { formatDateTime, LETTERS, splitCode, VERIFICATION_LABELS } from '@/lib/format';
 import { useAnswerChallenge } from '../api/answer-challenge';
 import { CodeBlock, InlineCode, Paragraphs } from './rich-text';
 
@@ -12,7 +11,8 @@ import { CodeBlock, InlineCode, Paragraphs } from './rich-text';
  * then the options marked right and wrong (in words too, not by colour alone) and the explanation.
  */
 export function ChallengeView({ challenge }: { challenge: Challenge }) {
-  const { question, code, note } = splitTitle(challenge.title);
+  const listing = challenge.code ? splitCode(challenge.code) : null;
+  const checked = VERIFICATION_LABELS[challenge.verification];
   const answer = challenge.answer ?? null;
   const answering = useAnswerChallenge(challenge.id);
   const resultRef = useRef<HTMLElement>(null);
@@ -28,15 +28,16 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
       <div className="challenge-meta">
         <DifficultyBadge difficulty={challenge.difficulty} />
         {challenge.topic && <span className="badge topic">{challenge.topic}</span>}
+        {checked && <span className="badge verification">{checked}</span>}
         <time dateTime={challenge.timestamp}>{formatDateTime(challenge.timestamp)}</time>
       </div>
       <h1 id="challenge-question" className="question">
-        <InlineCode text={question} />
+        <InlineCode text={challenge.question} />
       </h1>
-      {code && <CodeBlock code={code} language={languageFromText(question)} />}
-      {note && (
+      {listing && <CodeBlock code={listing.code} language={challenge.language ?? null} />}
+      {listing?.note && (
         <p className="question-note">
-          <InlineCode text={note} />
+          <InlineCode text={listing.note} />
         </p>
       )}
 

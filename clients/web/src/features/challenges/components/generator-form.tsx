@@ -5,10 +5,12 @@ import { ErrorState, Loading } from '@/components/ui/status';
 import { useQuota } from '@/features/quota/api/get-quota';
 import { QuotaMeter } from '@/features/quota/components/quota-meter';
 import { DIFFICULTIES, DIFFICULTY_LABELS, TOPIC_MAX_LENGTH, formatDateTime, formatWait } from '@/lib/format';
+import { LANGUAGE_LABELS, LANGUAGES } from '@/lib/highlight';
 import { paths } from '@/lib/paths';
 import { useGenerateChallenge } from '../api/generate-challenge';
 
-const TOPICS = ['Python', 'JavaScript', 'TypeScript', 'Rust', 'Go', 'Java', 'C', 'SQL', 'Bash'];
+/** Suggested topics: every language the API knows (C++, Ruby and PHP included). */
+const TOPICS = LANGUAGES.map((language) => LANGUAGE_LABELS[language]);
 
 /**
  * Difficulty, optional topic and the Generate button, which waits for the quota to load and

@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
-import { highlight, LANGUAGE_LABELS, type Language } from '@/lib/highlight';
+import type { Language } from '@challenger/sdk';
+import { highlight, LANGUAGE_LABELS } from '@/lib/highlight';
 
 /** Text with Markdown `backtick` spans shown as <code>. */
 export function InlineCode({ text }: { text: string }) {
@@ -18,9 +19,9 @@ export function Paragraphs({ text }: { text: string }) {
   ));
 }
 
-/** A highlighted listing; the language is the one the question names, else detected. */
+/** A listing, highlighted in the language the challenge names (plain when it names none). */
 export function CodeBlock({ code, language }: { code: string; language: Language | null }) {
-  const { html } = highlight(code, language);
+  const html = highlight(code, language);
   return (
     <figure className="code-block">
       {language && <figcaption>{LANGUAGE_LABELS[language]}</figcaption>}

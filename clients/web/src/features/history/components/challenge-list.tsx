@@ -2,7 +2,7 @@ import type { Challenge } from '@challenger/sdk';
 import { Link } from 'wouter';
 import { DifficultyBadge, OutcomeBadge } from '@/components/ui/badges';
 import { InlineCode } from '@/features/challenges/components/rich-text';
-import { formatDateTime, splitTitle } from '@/lib/format';
+import { formatDateTime } from '@/lib/format';
 import { paths, type ChallengeOrigin } from '@/lib/paths';
 
 /** Rows of challenges; each opens the challenge (`from` tells its page where "back" goes). */
@@ -10,14 +10,13 @@ export function ChallengeList({ challenges, from }: { challenges: Challenge[]; f
   return (
     <ul className="challenge-list">
       {challenges.map((challenge) => {
-        const { question, code } = splitTitle(challenge.title);
-        const firstLine = code?.split('\n').find((line) => line.trim());
+        const firstLine = challenge.code?.split('\n').find((line) => line.trim());
         return (
           <li key={challenge.id}>
             <Link href={paths.challenge.href(challenge.id, from)} className="challenge-row">
               <span className="row-main">
                 <span className="row-question">
-                  <InlineCode text={question} />
+                  <InlineCode text={challenge.question} />
                 </span>
                 {firstLine && <code className="row-snippet">{firstLine.trim()}</code>}
               </span>
