@@ -185,6 +185,15 @@ async fn users_export_prints_every_stored_field_as_the_api_shows_it_and_as_the_l
         "correct": answer["correct"],
         "answered_at": answer["answered_at"],
     });
+    // A wrong first answer opens a review item, due at once.
+    if answer["correct"] == false {
+        answered["reviews"] = json!({
+            "count": 0,
+            "last_correct": null,
+            "next_due_at": answer["answered_at"],
+            "retired": false,
+        });
+    }
     assert_eq!(exported["challenges"], json!([second, answered]));
     assert_eq!(exported["challenges"], history["challenges"]);
     assert_eq!(exported["quota"], quota);
