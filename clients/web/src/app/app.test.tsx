@@ -58,8 +58,8 @@ describe('navigation', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Progress' })).toBeTruthy();
     expect(within(nav).getByRole('link', { name: 'Progress' }).getAttribute('aria-current')).toBe('page');
 
-    await userEvent.click(within(nav).getByRole('link', { name: 'Review mistakes' }));
-    expect(await screen.findByRole('heading', { level: 1, name: 'Review mistakes' })).toBeTruthy();
+    await userEvent.click(within(nav).getByRole('link', { name: 'Review' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Review' })).toBeTruthy();
   });
 
   it('shows a not-found screen for unknown paths', () => {

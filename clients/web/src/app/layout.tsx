@@ -1,24 +1,43 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { Logo } from '@/components/ui/logo';
+import { useReviewQueue } from '@/features/review/api/get-review-queue';
 import { useAuthMode } from '@/lib/auth';
 import { paths } from '@/lib/paths';
 
-// `more` completes the label; phones show only the first word (the name stays whole).
 const NAV = [
-  { href: paths.practice.href(), label: 'Practice', more: '' },
-  { href: paths.history.href(), label: 'History', more: '' },
-  { href: paths.review.href(), label: 'Review', more: 'mistakes' },
-  { href: paths.progress.href(), label: 'Progress', more: '' },
+  { href: paths.practice.href(), label: 'Practice' },
+  { href: paths.history.href(), label: 'History' },
+  { href: paths.review.href(), label: 'Review' },
+  { href: paths.progress.href(), label: 'Progress' },
 ];
 
 function isCurrent(href: string, location: string, from: string | null): boolean {
   if (paths.challenge.matches(location)) {
     // A challenge belongs to the list it was opened from.
-    const list = from === 'review' ? paths.review : from === 'history' ? paths.history : paths.practice;
-    return href === list.href();
+    return href === (from === 'history' ? paths.history : paths.practice).href();
   }
   return href === paths.practice.href() ? location === href : location.startsWith(href);
+}
+
+/** "Review 3": the items due, shown once there are any; the link's name says what the number is. */
+function ReviewLink({ href, current }: { href: string; current: boolean }) {
+  const due = useReviewQueue().data?.due_count ?? 0;
+  return (
+    <Link
+      href={href}
+      aria-current={current ? 'page' : undefined}
+      aria-label={due > 0 ? `Review ${due} due` : undefined}
+    >
+      Review
+      {due > 0 && (
+        <>
+          {' '}
+          <span className="nav-count">{due}</span>
+        </>
+      )}
+    </Link>
+  );
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -37,17 +56,15 @@ export function Layout({ children }: { children: ReactNode }) {
           </Link>
           <nav className="main-nav" aria-label="Main">
             <ul>
-              {NAV.map(({ href, label, more }) => (
+              {NAV.map(({ href, label }) => (
                 <li key={href}>
-                  <Link href={href} aria-current={isCurrent(href, location, from) ? 'page' : undefined}>
-                    {label}
-                    {more && (
-                      <>
-                        {' '}
-                        <span className="nav-more">{more}</span>
-                      </>
-                    )}
-                  </Link>
+                  {href === paths.review.href() ? (
+                    <ReviewLink href={href} current={isCurrent(href, location, from)} />
+                  ) : (
+                    <Link href={href} aria-current={isCurrent(href, location, from) ? 'page' : undefined}>
+                      {label}
+                    </Link>
+                  )}
                 </li>
               ))}
             </ul>

@@ -24,6 +24,25 @@ export function formatDateTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** "Dec 2, 9:00 AM": a date within the next few weeks, where the year goes without saying. */
+export function formatShortDateTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
+}
+
+/** A UTC day (`2026-12-02`) as "Dec 2", whatever the user's time zone. */
+export function formatDay(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
 /** "in 23 h 59 min", "in 5 min", "in under a minute" (or "now" once past). */
 export function formatWait(iso: string, now: number = Date.now()): string {
   const minutes = Math.ceil((new Date(iso).getTime() - now) / 60_000);
@@ -32,6 +51,7 @@ export function formatWait(iso: string, now: number = Date.now()): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   if (h === 0) return `in ${m} min`;
+  if (h >= 48) return `in ${Math.floor(h / 24)} days`;
   return m === 0 ? `in ${h} h` : `in ${h} h ${m} min`;
 }
 

@@ -4,7 +4,7 @@
 import type { Difficulty, Outcome } from '@challenger/sdk';
 
 /** Where a challenge was opened from: its page's "back" link goes there. */
-export type ChallengeOrigin = 'practice' | 'history' | 'review';
+export type ChallengeOrigin = 'practice' | 'history';
 
 export interface HistoryQuery {
   difficulty?: Difficulty;
@@ -26,7 +26,9 @@ function withQuery(path: string, query: Record<string, string | undefined>): str
 export const paths = {
   practice: {
     pattern: '/',
-    href: ({ difficulty }: { difficulty?: Difficulty } = {}) => withQuery('/', { difficulty }),
+    /** `?difficulty=hard&topic=python`: the generate form starts with these. */
+    href: ({ difficulty, topic }: { difficulty?: Difficulty; topic?: string } = {}) =>
+      withQuery('/', { difficulty, topic }),
   },
   history: {
     pattern: '/history',

@@ -1,5 +1,5 @@
 // A fetch stub that answers the SDK's requests like the challenger server would.
-import type { Challenge, ChallengeHistory, Quota, Stats } from '@challenger/sdk';
+import type { Challenge, ChallengeHistory, Quota, ReviewItem, ReviewQueue, ReviewResult, Stats } from '@challenger/sdk';
 import { vi } from 'vitest';
 
 type Route = (request: Request, url: URL) => Response | Promise<Response>;
@@ -30,6 +30,43 @@ export function challenge(overrides: Partial<Challenge> = {}): Challenge {
   };
 }
 
+/** A due review item: the challenge without its answer key and explanation. */
+export function reviewItem(overrides: Partial<ReviewItem> = {}): ReviewItem {
+  const c = challenge();
+  return {
+    id: c.id,
+    difficulty: c.difficulty,
+    title: c.title,
+    question: c.question,
+    code: c.code,
+    language: c.language,
+    verification: c.verification,
+    options: c.options,
+    topic: c.topic,
+    timestamp: c.timestamp,
+    answer: { selected_answer_id: 0, correct: false, answered_at: '2026-11-27T10:01:00Z' },
+    reviews: { count: 0, last_correct: null, next_due_at: '2026-11-27T10:01:00Z', retired: false },
+    ...overrides,
+  };
+}
+
+export function reviewQueue(items: ReviewItem[], dueCount = items.length): ReviewQueue {
+  return { items, due_count: dueCount };
+}
+
+export function reviewResult(overrides: Partial<ReviewResult> = {}): ReviewResult {
+  return {
+    correct: false,
+    selected_answer_id: 0,
+    correct_answer_id: 1,
+    explanation: '`len` counts the items: 2.',
+    reviewed_at: '2026-11-27T11:00:00Z',
+    next_due_at: '2026-11-27T11:01:00Z',
+    retired: false,
+    ...overrides,
+  };
+}
+
 export const quota: Quota = {
   user_id: 'user_dev',
   quota_remaining: 4,
@@ -49,7 +86,11 @@ export const stats: Stats = {
     medium: perDifficulty,
     hard: { total_generated: 2, total_answered: 0, total_correct: 0, accuracy: null },
   },
-  by_language: { python: perDifficulty },
+  by_language: {
+    python: { total_generated: 2, total_answered: 2, total_correct: 2, accuracy: 1 },
+    rust: perDifficulty,
+    general: { total_generated: 2, total_answered: 0, total_correct: 0, accuracy: null },
+  },
   streak_days: 1,
   // Thirty days, oldest first, as the server sends them.
   activity: Array.from({ length: 30 }, (_, i) => ({
@@ -57,7 +98,7 @@ export const stats: Stats = {
     answered: i === 29 ? 4 : 0,
     correct: i === 29 ? 3 : 0,
   })) as Stats['activity'],
-  review_due: 0,
+  review_due: 1,
 };
 
 const emptyHistory: ChallengeHistory = { challenges: [], next_before: null };
@@ -69,6 +110,7 @@ export function fakeServer(routes: Record<string, Route> = {}) {
     'GET /api/quota': () => json(quota),
     'GET /api/my-history': () => json(emptyHistory),
     'GET /api/stats': () => json(stats),
+    'GET /api/review': () => json(reviewQueue([])),
     ...routes,
   };
   const requests: Request[] = [];

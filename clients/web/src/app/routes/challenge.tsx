@@ -8,7 +8,6 @@ import { NotFoundRoute } from './not-found';
 
 const BACK = {
   history: { href: paths.history.href(), label: 'Back to history' },
-  review: { href: paths.review.href(), label: 'Back to mistakes' },
   practice: { href: paths.practice.href(), label: 'Back to practice' },
 } as const;
 
@@ -22,7 +21,7 @@ export function ChallengeRoute() {
 function ChallengePage({ id }: { id: number }) {
   const [params] = useSearchParams();
   const from = params.get('from');
-  const back = from === 'history' || from === 'review' ? BACK[from] : BACK.practice;
+  const back = from === 'history' ? BACK.history : BACK.practice;
   const challenge = useChallenge(id);
 
   return (
@@ -39,28 +38,22 @@ function ChallengePage({ id }: { id: number }) {
       {challenge.data && (
         <>
           <ChallengeView challenge={challenge.data} />
-          {challenge.data.answer && <NextSteps difficulty={challenge.data.difficulty} from={from} />}
+          {challenge.data.answer && <NextSteps difficulty={challenge.data.difficulty} />}
         </>
       )}
     </>
   );
 }
 
-function NextSteps({ difficulty, from }: { difficulty: Difficulty; from: string | null }) {
+function NextSteps({ difficulty }: { difficulty: Difficulty }) {
   return (
     <div className="next-steps">
       <Link href={paths.practice.href({ difficulty })} className="button primary">
         New challenge
       </Link>
-      {from === 'review' ? (
-        <Link href={paths.review.href()} className="button secondary">
-          More mistakes
-        </Link>
-      ) : (
-        <Link href={paths.history.href()} className="button secondary">
-          History
-        </Link>
-      )}
+      <Link href={paths.history.href()} className="button secondary">
+        History
+      </Link>
     </div>
   );
 }

@@ -16,7 +16,11 @@ export function PracticeRoute() {
         Pick a difficulty and, if you like, a topic. Each challenge has four options and one right answer.
       </PageHeader>
       <div className="practice-grid">
-        <GeneratorForm initialDifficulty={isDifficulty(difficulty) ? difficulty : undefined} />
+        <GeneratorForm
+          key={params.toString()}
+          initialDifficulty={isDifficulty(difficulty) ? difficulty : undefined}
+          initialTopic={params.get('topic') ?? undefined}
+        />
         <section className="card" aria-labelledby="recent-heading">
           <div className="card-header">
             <h2 id="recent-heading">Recent challenges</h2>

@@ -5,7 +5,9 @@ export function ProgressRoute() {
   return (
     <>
       <title>Progress · Challenger</title>
-      <PageHeader title="Progress">How often your first answer was right, overall and per difficulty.</PageHeader>
+      <PageHeader title="Progress">
+        How often your first answer was right, per language and difficulty, your streak and your last 30 days.
+      </PageHeader>
       <ProgressOverview />
     </>
   );

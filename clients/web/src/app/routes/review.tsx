@@ -1,38 +1,14 @@
-import { Link } from 'wouter';
-import { EmptyState } from '@/components/ui/status';
-import { HistoryFilters } from '@/features/history/components/history-filters';
-import { HistoryResults } from '@/features/history/components/history-results';
-import { paths } from '@/lib/paths';
+import { ReviewSession } from '@/features/review/components/review-session';
 import { PageHeader } from '../layout';
-import { useFilterParams } from './history';
 
 export function ReviewRoute() {
-  const [filter, setFilter] = useFilterParams();
   return (
     <>
-      <title>Review mistakes · Challenger</title>
-      <PageHeader title="Review mistakes">
-        The challenges you answered wrong, newest first. Open one to see the right answer and why.
+      <title>Review · Challenger</title>
+      <PageHeader title="Review">
+        Your mistakes come back here, one at a time, until you answer each right three reviews in a row.
       </PageHeader>
-      <section className="card" aria-label="Your mistakes">
-        <HistoryFilters
-          filter={filter}
-          onChange={(next) => setFilter({ difficulty: next.difficulty })}
-          outcome={false}
-        />
-        <HistoryResults
-          filter={{ difficulty: filter.difficulty, outcome: 'wrong' }}
-          from="review"
-          empty={
-            <EmptyState title={filter.difficulty ? 'No mistakes at this difficulty' : 'No mistakes to review'}>
-              <p>
-                Nothing answered wrong{filter.difficulty ? ' here' : ' so far'}.{' '}
-                <Link href={paths.practice.href()}>Try a harder challenge</Link>.
-              </p>
-            </EmptyState>
-          }
-        />
-      </section>
+      <ReviewSession />
     </>
   );
 }

@@ -1,6 +1,11 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { getMyHistoryQueryKey, getQuotaQueryKey, getStatsQueryKey } from '@challenger/sdk/react-query';
+import {
+  getMyHistoryQueryKey,
+  getQuotaQueryKey,
+  getStatsQueryKey,
+  listReviewsQueryKey,
+} from '@challenger/sdk/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import { challenge, devSignedIn, devToken, fakeServer, json, quota } from '@/testing/fake-server';
 import { renderApp } from '@/testing/render';
@@ -146,9 +151,16 @@ describe('challenge', () => {
     // Focus moves to the verdict.
     expect(document.activeElement).toBe(screen.getByRole('region', { name: /Wrong answer/ }));
 
-    // Quota, every history list and the stats are invalidated by their generated keys.
+    // A mistake is a review item from now on, due at once.
+    const status = screen.getByRole('region', { name: 'In review' });
+    expect(status.textContent).toMatch(/Not reviewed yet\. It is due now: review it\./);
+    expect(within(status).getByRole('link', { name: 'review it' }).getAttribute('href')).toBe('/review');
+
+    // Quota, every history list, the stats and the review queue are invalidated by their generated keys.
     const keys = invalidate.mock.calls.map(([filters]) => filters?.queryKey);
-    expect(keys).toEqual(expect.arrayContaining([getQuotaQueryKey(), getMyHistoryQueryKey(), getStatsQueryKey()]));
+    expect(keys).toEqual(
+      expect.arrayContaining([getQuotaQueryKey(), getMyHistoryQueryKey(), getStatsQueryKey(), listReviewsQueryKey()]),
+    );
   });
 
   it('answers correctly by keyboard', async () => {
@@ -172,12 +184,42 @@ describe('challenge', () => {
         json(challenge({ answer: { selected_answer_id: 3, correct: false, answered_at: '2026-11-27T10:01:00Z' } })),
     });
     devSignedIn(devToken('ro'));
-    renderApp('/challenges/7?from=review');
+    renderApp('/challenges/7?from=history');
     expect(await screen.findByRole('heading', { name: 'Wrong answer' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: /^(1|2|3|an error)$/ })).toBeNull();
     expect(screen.getByText('You chose D: an error. The correct answer is B: 2.')).toBeTruthy();
-    expect(screen.getByRole('link', { name: /Back to mistakes/ }).getAttribute('href')).toBe('/review');
+    expect(screen.getByRole('link', { name: /Back to history/ }).getAttribute('href')).toBe('/history');
     expect(server.to('POST', '/api/challenges/7/answer')).toHaveLength(0);
+  });
+
+  it("shows where a mistake's review stands: next due, last review, or retired", async () => {
+    const answer = { selected_answer_id: 3, correct: false, answered_at: '2026-11-27T10:01:00Z' };
+    fakeServer({
+      'GET /api/challenges/7': () =>
+        json(
+          challenge({
+            answer,
+            reviews: { count: 2, last_correct: false, next_due_at: '2099-01-02T09:00:00Z', retired: false },
+          }),
+        ),
+      'GET /api/challenges/8': () =>
+        json(challenge({ id: 8, answer, reviews: { count: 4, last_correct: true, next_due_at: null, retired: true } })),
+    });
+    devSignedIn(devToken('reviews'));
+    renderApp('/challenges/7');
+    const status = await screen.findByRole('region', { name: 'In review' });
+    expect(status.textContent).toMatch(
+      /2 reviews so far, the last one wrong\. Next due Jan 2, 2099, \d+:00 [AP]M \(in \d+ days\)\./,
+    );
+    expect(
+      within(screen.getByRole('article')).getByText(/In review · last review wrong · next due Jan 2/),
+    ).toBeTruthy();
+    cleanup();
+
+    renderApp('/challenges/8');
+    const learnt = await screen.findByRole('region', { name: 'Learnt' });
+    expect(learnt.textContent).toMatch(/Retired after 4 reviews: answered right three reviews in a row/);
+    expect(within(screen.getByRole('article')).getByText('Retired after 4 reviews')).toBeTruthy();
   });
 
   it('says when a challenge does not exist', async () => {

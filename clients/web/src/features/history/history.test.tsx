@@ -108,28 +108,47 @@ describe('history', () => {
   });
 });
 
-describe('review mistakes', () => {
-  it('lists only wrong answers, and each opens for review', async () => {
-    const server = fakeServer({
+describe('review state in history', () => {
+  it("shows each mistake's review state, and links to Review", async () => {
+    fakeServer({
       'GET /api/my-history': () =>
         json({
-          challenges: [challenge({ id: 3, title: 'A mistake', question: 'A mistake', answer: wrong })],
+          challenges: [
+            challenge({
+              id: 3,
+              title: 'Due one',
+              question: 'Due one',
+              answer: wrong,
+              reviews: { count: 0, last_correct: null, next_due_at: '2026-11-27T10:01:00Z', retired: false },
+            }),
+            challenge({
+              id: 2,
+              title: 'Later one',
+              question: 'Later one',
+              answer: wrong,
+              reviews: { count: 1, last_correct: true, next_due_at: '2099-03-04T05:06:00Z', retired: false },
+            }),
+            challenge({
+              id: 1,
+              title: 'Learnt one',
+              question: 'Learnt one',
+              answer: wrong,
+              reviews: { count: 3, last_correct: true, next_due_at: null, retired: true },
+            }),
+          ],
           next_before: null,
         }),
     });
     devSignedIn(devToken('review'));
     renderApp('/history');
-    await userEvent.click(within(await screen.findByRole('main')).getByRole('link', { name: 'Review mistakes' }));
-    expect(await screen.findByRole('heading', { level: 1, name: 'Review mistakes' })).toBeTruthy();
-    const row = await screen.findByRole('link', { name: /A mistake/ });
-    expect(row.getAttribute('href')).toBe('/challenges/3?from=review');
-    expect(historyParams(server).at(-1)!.get('outcome')).toBe('wrong');
-  });
+    const due = await screen.findByRole('link', { name: /Due one/ });
+    expect(within(due).getByText('In review · due now')).toBeTruthy();
+    const later = screen.getByRole('link', { name: /Later one/ });
+    expect(within(later).getByText(/^In review · last review right · next due Mar 4, \d+:06 [AP]M$/)).toBeTruthy();
+    const learnt = screen.getByRole('link', { name: /Learnt one/ });
+    expect(within(learnt).getByText('Retired after 3 reviews')).toBeTruthy();
 
-  it('says when there is nothing to review', async () => {
-    fakeServer();
-    devSignedIn(devToken('none'));
-    renderApp('/review');
-    expect(await screen.findByText('No mistakes to review')).toBeTruthy();
+    await userEvent.click(within(screen.getByRole('main')).getByRole('link', { name: 'Review mistakes' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Review' })).toBeTruthy();
   });
 });

@@ -18,6 +18,10 @@ export function useAnswerChallenge(id: number) {
                 correct: result.correct,
                 answered_at: result.answered_at,
               },
+              // A wrong first answer makes it a review item, due at once (as the server has it).
+              reviews: result.correct
+                ? challenge.reviews
+                : { count: 0, last_correct: null, next_due_at: result.answered_at, retired: false },
             }
           : challenge,
       );

@@ -1,18 +1,19 @@
-import type { Challenge, RecordedAnswer } from '@challenger/sdk';
+import type { Challenge } from '@challenger/sdk';
 import { useEffect, useRef } from 'react';
-import { DifficultyBadge } from '@/components/ui/badges';
 import { ErrorState } from '@/components/ui/status';
-import { formatDateTime, LETTERS, splitCode, VERIFICATION_LABELS } from '@/lib/format';
+import { ReviewBadge, ReviewStatus } from '@/features/review/components/review-state';
+import { formatDateTime } from '@/lib/format';
 import { useAnswerChallenge } from '../api/answer-challenge';
-import { CodeBlock, InlineCode, Paragraphs } from './rich-text';
+import { announcement, MarkedOptions, OptionButtons, Verdict } from './options';
+import { ChallengeQuestion } from './question';
+import { Paragraphs } from './rich-text';
 
 /**
  * One challenge: the question and its code, the four options as buttons until it is answered,
- * then the options marked right and wrong (in words too, not by colour alone) and the explanation.
+ * then the options marked right and wrong (in words too, not by colour alone), the explanation
+ * and, for a mistake, where its review stands.
  */
 export function ChallengeView({ challenge }: { challenge: Challenge }) {
-  const listing = challenge.code ? splitCode(challenge.code) : null;
-  const checked = VERIFICATION_LABELS[challenge.verification];
   const answer = challenge.answer ?? null;
   const answering = useAnswerChallenge(challenge.id);
   const resultRef = useRef<HTMLElement>(null);
@@ -25,50 +26,23 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
 
   return (
     <article className="card challenge" aria-labelledby="challenge-question">
-      <div className="challenge-meta">
-        <DifficultyBadge difficulty={challenge.difficulty} />
-        {challenge.topic && <span className="badge topic">{challenge.topic}</span>}
-        {checked && <span className="badge verification">{checked}</span>}
-        <time dateTime={challenge.timestamp}>{formatDateTime(challenge.timestamp)}</time>
-      </div>
-      <h1 id="challenge-question" className="question">
-        <InlineCode text={challenge.question} />
-      </h1>
-      {listing && <CodeBlock code={listing.code} language={challenge.language ?? null} />}
-      {listing?.note && (
-        <p className="question-note">
-          <InlineCode text={listing.note} />
-        </p>
-      )}
+      <ChallengeQuestion
+        challenge={challenge}
+        badges={challenge.reviews && <ReviewBadge reviews={challenge.reviews} />}
+      />
 
       {answer ? (
-        <AnsweredOptions challenge={challenge} answer={answer} />
+        <MarkedOptions
+          options={challenge.options}
+          correctId={challenge.correct_answer_id}
+          selectedId={answer.selected_answer_id}
+        />
       ) : (
-        <div className="options-group" role="group" aria-labelledby="options-label">
-          <p className="options-label" id="options-label">
-            Choose your answer
-          </p>
-          <ol className="options">
-            {challenge.options.map((option, i) => (
-              <li key={i}>
-                <button
-                  type="button"
-                  className="option"
-                  disabled={answering.isPending}
-                  onClick={() => answering.mutate({ path: { id: challenge.id }, body: { answer_id: i } })}
-                >
-                  {/* The letter is for the eye (the verdict names it); the button's name is the option. */}
-                  <span className="letter" aria-hidden="true">
-                    {LETTERS[i]}
-                  </span>
-                  <span className="option-text">
-                    <InlineCode text={option} />
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ol>
-        </div>
+        <OptionButtons
+          options={challenge.options}
+          disabled={answering.isPending}
+          onChoose={(i) => answering.mutate({ path: { id: challenge.id }, body: { answer_id: i } })}
+        />
       )}
 
       {answering.isError && (
@@ -76,11 +50,7 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
       )}
 
       <p className="visually-hidden" aria-live="polite">
-        {answering.isSuccess &&
-          answer &&
-          (answer.correct
-            ? 'Correct!'
-            : `Wrong answer. The correct answer is ${LETTERS[challenge.correct_answer_id]}: ${challenge.options[challenge.correct_answer_id].replace(/`/g, '')}.`)}
+        {answering.isSuccess && answer && announcement(challenge.options, challenge.correct_answer_id, answer.correct)}
       </p>
       {answer && (
         <section
@@ -94,15 +64,11 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
             {answer.correct ? 'Correct!' : 'Wrong answer'}
           </h2>
           <p className="verdict">
-            You chose {LETTERS[answer.selected_answer_id]}:{' '}
-            <InlineCode text={challenge.options[answer.selected_answer_id]} />.
-            {!answer.correct && (
-              <>
-                {' '}
-                The correct answer is {LETTERS[challenge.correct_answer_id]}:{' '}
-                <InlineCode text={challenge.options[challenge.correct_answer_id]} />.
-              </>
-            )}{' '}
+            <Verdict
+              options={challenge.options}
+              correctId={challenge.correct_answer_id}
+              selectedId={answer.selected_answer_id}
+            />{' '}
             <span className="answered-at">Answered {formatDateTime(answer.answered_at)}.</span>
           </p>
           <h3>Explanation</h3>
@@ -111,45 +77,7 @@ export function ChallengeView({ challenge }: { challenge: Challenge }) {
           </div>
         </section>
       )}
+      {challenge.reviews && <ReviewStatus reviews={challenge.reviews} />}
     </article>
-  );
-}
-
-function AnsweredOptions({ challenge, answer }: { challenge: Challenge; answer: RecordedAnswer }) {
-  return (
-    <ol className="options answered" aria-label="Answer options">
-      {challenge.options.map((option, i) => {
-        const correct = i === challenge.correct_answer_id;
-        const chosen = i === answer.selected_answer_id;
-        const state = correct ? 'correct' : chosen ? 'wrong' : 'other';
-        return (
-          <li key={i} className={`option ${state}`}>
-            <span className="letter">{LETTERS[i]}</span>
-            <span className="option-text">
-              <InlineCode text={option} />
-            </span>
-            {(correct || chosen) && (
-              <span className="option-tag">
-                {correct && chosen && (
-                  <>
-                    <span aria-hidden="true">✓</span> Your answer, correct
-                  </>
-                )}
-                {correct && !chosen && (
-                  <>
-                    <span aria-hidden="true">✓</span> Correct answer
-                  </>
-                )}
-                {!correct && chosen && (
-                  <>
-                    <span aria-hidden="true">✗</span> Your answer
-                  </>
-                )}
-              </span>
-            )}
-          </li>
-        );
-      })}
-    </ol>
   );
 }

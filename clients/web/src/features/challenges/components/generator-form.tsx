@@ -16,12 +16,18 @@ const TOPICS = LANGUAGES.map((language) => LANGUAGE_LABELS[language]);
  * Difficulty, optional topic and the Generate button, which waits for the quota to load and
  * stays disabled while generating and once the quota is spent (then it says when it refills).
  */
-export function GeneratorForm({ initialDifficulty = 'easy' }: { initialDifficulty?: Difficulty }) {
+export function GeneratorForm({
+  initialDifficulty = 'easy',
+  initialTopic = '',
+}: {
+  initialDifficulty?: Difficulty;
+  initialTopic?: string;
+}) {
   const quota = useQuota();
   const [, navigate] = useLocation();
   const generate = useGenerateChallenge({ onSuccess: (challenge) => navigate(paths.challenge.href(challenge.id)) });
   const [difficulty, setDifficulty] = useState<Difficulty>(initialDifficulty);
-  const [topic, setTopic] = useState('');
+  const [topic, setTopic] = useState(initialTopic.slice(0, TOPIC_MAX_LENGTH));
   const spent = quota.data?.quota_remaining === 0;
   const canGenerate = quota.isSuccess && !spent && !generate.isPending;
 

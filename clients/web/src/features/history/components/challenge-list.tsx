@@ -2,6 +2,7 @@ import type { Challenge } from '@challenger/sdk';
 import { Link } from 'wouter';
 import { DifficultyBadge, OutcomeBadge } from '@/components/ui/badges';
 import { InlineCode } from '@/features/challenges/components/rich-text';
+import { ReviewBadge } from '@/features/review/components/review-state';
 import { formatDateTime } from '@/lib/format';
 import { paths, type ChallengeOrigin } from '@/lib/paths';
 
@@ -23,6 +24,7 @@ export function ChallengeList({ challenges, from }: { challenges: Challenge[]; f
               <span className="row-meta">
                 <DifficultyBadge difficulty={challenge.difficulty} />
                 <OutcomeBadge answer={challenge.answer} />
+                {challenge.reviews && <ReviewBadge reviews={challenge.reviews} />}
                 <time dateTime={challenge.timestamp}>{formatDateTime(challenge.timestamp)}</time>
               </span>
             </Link>

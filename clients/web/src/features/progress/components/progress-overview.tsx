@@ -1,9 +1,12 @@
-import type { DifficultyStats, Stats } from '@challenger/sdk';
+import type { Stats } from '@challenger/sdk';
 import { Link } from 'wouter';
 import { EmptyState, ErrorState, Loading } from '@/components/ui/status';
 import { DIFFICULTIES, DIFFICULTY_LABELS, formatPercent } from '@/lib/format';
 import { paths } from '@/lib/paths';
 import { useStats } from '../api/get-stats';
+import { describe } from '../describe';
+import { ActivityChart } from './activity-chart';
+import { LanguageChart } from './language-chart';
 
 export function ProgressOverview() {
   const stats = useStats();
@@ -25,6 +28,8 @@ export function ProgressOverview() {
   return (
     <>
       <Totals stats={data} />
+      <LanguageChart byLanguage={data.by_language} />
+      <ActivityChart activity={data.activity} />
       <AccuracyChart stats={data} />
     </>
   );
@@ -54,21 +59,32 @@ function Totals({ stats }: { stats: Stats }) {
         <dd>
           {wrong}
           {wrong > 0 && (
+            <Link href={paths.history.href({ outcome: 'wrong' })} className="tile-link">
+              See them
+            </Link>
+          )}
+        </dd>
+      </div>
+      <div className="tile">
+        <dt>Streak</dt>
+        <dd>
+          {stats.streak_days}
+          <span className="tile-of"> {stats.streak_days === 1 ? 'day' : 'days'}</span>
+        </dd>
+      </div>
+      <div className={stats.review_due > 0 ? 'tile due' : 'tile'}>
+        <dt>Due for review</dt>
+        <dd>
+          {stats.review_due}
+          {stats.review_due > 0 && (
             <Link href={paths.review.href()} className="tile-link">
-              Review
+              Review now
             </Link>
           )}
         </dd>
       </div>
     </dl>
   );
-}
-
-function describe(stats: DifficultyStats): string {
-  if (stats.total_generated === 0) return 'none yet';
-  const answered =
-    stats.total_answered === 0 ? 'none answered yet' : `${stats.total_correct} of ${stats.total_answered} correct`;
-  return `${answered} · ${stats.total_generated} generated`;
 }
 
 /** One bar per difficulty, its length the accuracy; the numbers are written beside it too. */

@@ -1,20 +1,10 @@
 import type { Quota } from '@challenger/sdk';
-import { useEffect, useState } from 'react';
 import { formatDateTime, formatWait } from '@/lib/format';
-
-/** Re-renders every minute, so "in 5 min" stays true. */
-function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
-}
+import { useNow } from '@/lib/use-now';
 
 /** "3 of 5 left today", a meter, and when the quota refills. */
 export function QuotaMeter({ quota }: { quota: Quota }) {
-  const now = useNow();
+  const now = useNow(60_000);
   const { quota_remaining: left, daily_limit: limit } = quota;
   return (
     <div className={`quota ${left === 0 ? 'spent' : ''}`}>
