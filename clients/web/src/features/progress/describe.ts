@@ -1,6 +1,6 @@
-import type { DifficultyStats } from '@challenger/sdk';
-import { LANGUAGE_LABELS, LANGUAGES } from '@/lib/highlight';
-import type { Language } from '@challenger/sdk';
+// Relative imports: the end-to-end tests (Node, no `@/` alias) compute their expectations with these.
+import type { DifficultyStats, Language } from '@challenger/sdk';
+import { LANGUAGE_LABELS, LANGUAGES } from '../../lib/highlight';
 
 /** "1 of 2 correct · 2 generated", "none answered yet · 1 generated", "none yet". */
 export function describe(stats: DifficultyStats): string {
