@@ -1,6 +1,7 @@
 // A learner's session against the release binary, in a real browser: sign in, generate at a
 // chosen difficulty, answer wrong (by keyboard) and right, read the explanation, find the
-// answers in history with their outcome, filter to mistakes and review one, check progress,
+// answers in history with their outcome, filter to mistakes, review the mistake when it is due
+// (the count in the navigation), check progress per language, the streak and today's activity,
 // reload, survive an expiring token, and the same screens at phone widths. Every screen is
 // checked with axe-core and photographed; no step may log a console error or a failed request.
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import {
 import { api } from './support/server';
 import { LETTERS, VERIFICATION_LABELS, splitCode } from '../src/lib/format';
 import { LANGUAGE_LABELS } from '../src/lib/highlight';
+import { describe as describeCounts, languageLabel } from '../src/features/progress/describe';
 
 const USER = 'user_e2e_learner';
 
@@ -36,8 +38,13 @@ beforeAll(() => {
   page = run.session.page;
 });
 
-function nav(name: string) {
-  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+function nav(name: string, p: Page = page) {
+  return p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+}
+
+/** The navigation's "Review" link, with or without its due count. */
+function reviewNav(p: Page = page) {
+  return p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Review( \d+ due)?$/ });
 }
 
 async function quotaText(p: Page = page): Promise<string> {
@@ -210,30 +217,82 @@ describe('a learner on a desktop browser', () => {
     expect(await page.getByRole('article').getByRole('button').count()).toBe(0);
     const options = page.getByRole('list', { name: 'Answer options' }).getByRole('listitem');
     expect(await options.nth(hard.correct_answer_id).textContent()).toContain('Correct answer');
+    // A wrong first answer made it a review item, due at once.
+    expect(await page.getByRole('region', { name: 'In review' }).textContent()).toContain(
+      'Not reviewed yet. It is due now: review it.',
+    );
     await page.getByRole('link', { name: 'Back to history' }).click();
     await page.getByRole('heading', { level: 1, name: 'History' }).waitFor();
   });
 
-  it('reviews mistakes from their own entry point', async () => {
-    await nav('Review mistakes').click();
-    await page.getByRole('heading', { level: 1, name: 'Review mistakes' }).waitFor();
-    const rows = page.getByRole('main').getByRole('listitem');
-    await expect.poll(() => rows.count()).toBe(1);
+  it('finds the mistake in Review, with the count after the word "Review" in the navigation', async () => {
+    const hard = generated.hard!;
+    await expect.poll(() => reviewNav().textContent()).toBe('Review 1');
+    expect(await reviewNav().getAttribute('aria-label')).toBe('Review 1 due');
+    await reviewNav().click();
+    await page.getByRole('heading', { level: 1, name: 'Review' }).waitFor();
+    expect(await reviewNav().getAttribute('aria-current')).toBe('page');
+    // The mistake again, as a fresh attempt: its question and four answerable options.
+    const question = page.getByRole('heading', { level: 2, name: hard.question.replace(/`/g, '') });
+    await question.waitFor();
+    expect(await page.getByText('First review').isVisible()).toBe(true);
+    for (let i = 0; i < 4; i++) expect(await optionButton(hard, i).isEnabled()).toBe(true);
     await screenshot(page, 'desktop-review');
     await expectAccessible(page, 'review');
-    await rows.first().getByRole('link').click();
-    await page.getByRole('heading', { name: 'Wrong answer' }).waitFor();
-    expect(await nav('Review mistakes').getAttribute('aria-current')).toBe('page');
-    await page.getByRole('link', { name: 'Back to mistakes' }).waitFor();
   });
 
-  it('shows progress: accuracy overall and per difficulty, with a chart', async () => {
+  it('reviews it right: the explanation, when it comes back, and the count gone', async () => {
+    const hard = generated.hard!;
+    await optionButton(hard, hard.correct_answer_id).click();
+    const result = page.getByRole('region', { name: /Correct!/ });
+    await result.waitFor();
+    const text = (await result.textContent()) ?? '';
+    expect(text).toContain(
+      `You chose ${LETTERS[hard.correct_answer_id]}: ${optionText(hard, hard.correct_answer_id)}.`,
+    );
+    expect(text).toMatch(
+      /Comes back \w{3} \d+, \d{4}, \d+:\d\d [AP]M \(in (\d+ min|under a minute|\d+ h( \d+ min)?|\d+ days)\)\./,
+    );
+    expect(await result.locator('.explanation').textContent()).toContain(
+      hard.explanation.split(/\n\s*\n/)[0].replace(/`/g, ''),
+    );
+    expect(await page.evaluate(() => document.activeElement?.querySelector('h2')?.textContent)).toContain('Correct!');
+    await expect.poll(() => reviewNav().textContent()).toBe('Review');
+    await screenshot(page, 'desktop-review-answered');
+    await expectAccessible(page, 'reviewed');
+
+    await result.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('All caught up').waitFor();
+    expect(await page.getByText(/^Next review due /).textContent()).toMatch(/^Next review due \w{3} \d+, \d{4}/);
+    await expectAccessible(page, 'review, all caught up');
+  });
+
+  it('shows the review state in history and on the challenge', async () => {
+    const hard = generated.hard!;
+    await nav('History').click();
+    await page.getByRole('heading', { level: 1, name: 'History' }).waitFor();
+    const row = page.getByRole('main').getByRole('link', { name: /Wrong/ });
+    await expect.poll(() => row.textContent()).toMatch(/In review · last review right · next due \w{3} \d+/);
+    await row.click();
+    await page.waitForURL(new RegExp(`/challenges/${hard.id}\\?from=history$`));
+    const status = page.getByRole('region', { name: 'In review' });
+    await expect.poll(() => status.textContent()).toMatch(/1 review so far, the last one right\. Next due /);
+  });
+
+  it('shows progress: per language weakest first, the streak, today, and the reviews due', async () => {
     await nav('Progress').click();
     await page.getByRole('heading', { name: 'Accuracy by difficulty' }).waitFor();
     const tiles = await page
       .getByRole('term')
       .evaluateAll((terms) => terms.map((t) => `${t.textContent}: ${t.nextElementSibling?.textContent}`));
-    expect(tiles).toEqual(['Accuracy: 50%', 'Answered: 2 of 3', 'Correct: 1', 'Mistakes: 1Review']);
+    expect(tiles).toEqual([
+      'Accuracy: 50%',
+      'Answered: 2 of 3',
+      'Correct: 1',
+      'Mistakes: 1See them',
+      'Streak: 1 day',
+      'Due for review: 0',
+    ]);
     const bars = await page
       .getByRole('region', { name: 'Accuracy by difficulty' })
       .getByRole('listitem')
@@ -243,8 +302,60 @@ describe('a learner on a desktop browser', () => {
       'Medium– none answered yet · 1 generated',
       'Hard0% 0 of 1 correct · 1 generated',
     ]);
+
+    // Per language, counted here from the challenges themselves: the hard one was wrong, the
+    // easy one right, the medium one unanswered.
+    const counts = new Map<string, { total_generated: number; total_answered: number; total_correct: number }>();
+    for (const [difficulty, c] of Object.entries(generated)) {
+      const key = c.language ?? 'general';
+      const n = counts.get(key) ?? { total_generated: 0, total_answered: 0, total_correct: 0 };
+      n.total_generated += 1;
+      if (difficulty !== 'medium') n.total_answered += 1;
+      if (difficulty === 'easy') n.total_correct += 1;
+      counts.set(key, n);
+    }
+    const languages = page.getByRole('region', { name: 'Accuracy by language' }).getByRole('listitem');
+    const rows = await languages.allTextContents();
+    expect(rows).toHaveLength(counts.size);
+    const accuracy = (n: { total_answered: number; total_correct: number }) =>
+      n.total_answered === 0 ? Infinity : n.total_correct / n.total_answered;
+    for (const [key, n] of counts) {
+      const expected = `${languageLabel(key)}${n.total_answered === 0 ? '–' : `${Math.round(accuracy(n) * 100)}%`} ${describeCounts({ ...n, accuracy: null })}`;
+      const row = rows.find((r) => r.startsWith(expected));
+      expect(row, `the row of ${key} in ${JSON.stringify(rows)}`).toBeDefined();
+      const link = languages.filter({ hasText: expected }).getByRole('link');
+      if (key === 'general') expect(await link.count()).toBe(0);
+      else
+        expect(await link.getAttribute('href')).toBe(`/?topic=${encodeURIComponent(languageLabel(key).toLowerCase())}`);
+    }
+    // Weakest first.
+    const order = rows.map((r) => [...counts.entries()].find(([key]) => r.startsWith(languageLabel(key)))![1]);
+    const ranks = order.map(accuracy);
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+
+    const activity = page.getByRole('region', { name: 'Activity, last 30 days' });
+    expect(await activity.getByText(/^Today:/).textContent()).toBe(
+      'Today: 2 answered, 1 correct. 2 answered on 1 of the last 30 days.',
+    );
+    await activity.getByText('Show as a table').click();
+    const today = activity.getByRole('row').nth(1);
+    expect(await today.getByRole('cell').allTextContents()).toEqual(['2', '1']);
+    await activity.getByText('Show as a table').click();
     await screenshot(page, 'desktop-progress');
     await expectAccessible(page, 'progress');
+  });
+
+  it('practises a language from progress: the topic is filled in', async () => {
+    const link = page.getByRole('region', { name: 'Accuracy by language' }).getByRole('link').first();
+    // Only `general` (no language): nothing to practise by language.
+    if ((await link.count()) === 0) return;
+    const name = ((await link.textContent()) ?? '').replace(/^Practise /, '');
+    await link.click();
+    await page.getByRole('heading', { level: 1, name: 'Practice' }).waitFor();
+    expect(await page.getByLabel('Topic (optional)').inputValue()).toBe(name.toLowerCase());
+    expect(await page.getByRole('button', { name, exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await nav('Progress').click();
+    await page.getByRole('heading', { name: 'Accuracy by difficulty' }).waitFor();
   });
 
   it('downloads their data from the account menu', async () => {
@@ -329,25 +440,45 @@ describe('the same learner on phones', () => {
     await checkScreen('challenge');
   });
 
-  it('answers it and reads the explanation', async () => {
+  it('answers it wrong and reads the explanation', async () => {
     const medium = generated.medium!;
-    await optionButton(medium, 0, phone.page).click();
-    await phone.page
-      .getByRole('heading', { name: medium.correct_answer_id === 0 ? 'Correct!' : 'Wrong answer' })
-      .waitFor();
+    await optionButton(medium, (medium.correct_answer_id + 1) % 4, phone.page).click();
+    await phone.page.getByRole('heading', { name: 'Wrong answer' }).waitFor();
     await checkScreen('challenge-answered');
   });
 
-  it('history, review and progress fit too', async () => {
+  it('history fits too', async () => {
     await phoneNav('History').click();
     await expect.poll(() => phone.page.getByRole('main').getByRole('listitem').count()).toBe(3);
     await checkScreen('history');
-    await phoneNav('Review mistakes').click();
-    await phone.page.getByRole('heading', { level: 1, name: 'Review mistakes' }).waitFor();
-    await expect.poll(() => phone.page.getByRole('main').getByRole('listitem').count()).toBeGreaterThan(0);
+  });
+
+  it('reviews the new mistake, with its count in the navigation', async () => {
+    const medium = generated.medium!;
+    await expect.poll(() => reviewNav(phone.page).textContent()).toBe('Review 1');
+    await reviewNav(phone.page).click();
+    await phone.page.getByRole('heading', { level: 2, name: medium.question.replace(/`/g, '') }).waitFor();
     await checkScreen('review');
+    await optionButton(medium, medium.correct_answer_id, phone.page).click();
+    await phone.page
+      .getByRole('region', { name: /Correct!/ })
+      .getByText(/^Comes back /)
+      .waitFor();
+    await checkScreen('review-answered');
+    await phone.page.getByRole('button', { name: 'Next' }).click();
+    await phone.page.getByText('All caught up').waitFor();
+    await checkScreen('review-empty');
+  });
+
+  it('progress fits too: two mistakes now, the streak and today', async () => {
     await phoneNav('Progress').click();
-    await phone.page.getByRole('heading', { name: 'Accuracy by difficulty' }).waitFor();
+    await phone.page.getByRole('heading', { name: 'Accuracy by language' }).waitFor();
+    expect(await phone.page.getByText(/^Today:/).textContent()).toBe(
+      'Today: 3 answered, 1 correct. 3 answered on 1 of the last 30 days.',
+    );
+    expect(await phone.page.getByRole('term').filter({ hasText: 'Streak' }).locator('xpath=..').textContent()).toBe(
+      'Streak1 day',
+    );
     await checkScreen('progress');
   });
 });

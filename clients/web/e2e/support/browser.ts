@@ -1,6 +1,7 @@
 // Debian's Chromium, headless, driven by playwright-core (no browser download), and what every
 // test checks on every page: no console errors or warnings, no failed request, no error status.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -80,6 +81,7 @@ export async function openSession(browser: Browser, server: AppServer, viewport 
     reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(10_000);
+  if (server.appFromDisk) await serveAppFromDisk(context, server.appUrl);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -96,6 +98,44 @@ export async function openSession(browser: Browser, server: AppServer, viewport 
       problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
   });
   return { context, page, problems };
+}
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * E2E_APP_FROM_DISK=1 (./server.ts): the app's files come from dist/ and a page load gets its
+ * index.html, with the server's own headers (its Content-Security-Policy included); the API,
+ * `/app-config.json` and everything else still come from the server.
+ */
+async function serveAppFromDisk(context: BrowserContext, appUrl: string): Promise<void> {
+  await context.route(
+    (url) => url.origin === new URL(appUrl).origin && !url.pathname.startsWith('/api/'),
+    async (route) => {
+      const request = route.request();
+      const path = new URL(request.url()).pathname;
+      const file = `${DIST}${path.slice(1)}`;
+      if (path !== '/' && existsSync(file) && statSync(file).isFile()) {
+        const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+        return route.fulfill({ status: 200, contentType: type, body: readFileSync(file) });
+      }
+      if (request.resourceType() === 'document') {
+        const response = await route.fetch();
+        const type = response.headers()['content-type'] as string | undefined;
+        if (type?.startsWith('text/html')) {
+          return route.fulfill({ response, body: readFileSync(`${DIST}index.html`, 'utf8') });
+        }
+        return route.fulfill({ response });
+      }
+      return route.continue();
+    },
+  );
 }
 
 /** Nothing went wrong in the browser so far (checked after every step). */
