@@ -1,7 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { devSignedIn, devToken, fakeServer, json, reviewItem, reviewQueue, reviewResult } from '@/testing/fake-server';
+import {
+  challenge,
+  devSignedIn,
+  devToken,
+  fakeServer,
+  json,
+  reviewItem,
+  reviewQueue,
+  reviewResult,
+} from '@/testing/fake-server';
 import { renderApp } from '@/testing/render';
 
 const first = reviewItem({ id: 7 });
@@ -24,6 +33,20 @@ describe('review', () => {
     let queue = [first, second];
     const server = fakeServer({
       'GET /api/review': () => json(reviewQueue(queue)),
+      // The mistakes, for when the next review is due: the first one comes back in 2099.
+      'GET /api/my-history': (_request, url) =>
+        json({
+          challenges:
+            url.searchParams.get('outcome') === 'wrong'
+              ? [
+                  challenge({
+                    answer: first.answer,
+                    reviews: { count: 1, last_correct: false, next_due_at: '2099-01-01T10:01:00Z', retired: false },
+                  }),
+                ]
+              : [],
+          next_before: null,
+        }),
       'POST /api/challenges/7/review': () => {
         queue = [second];
         return json(reviewResult({ selected_answer_id: 2, next_due_at: '2099-01-01T10:01:00Z' }));
@@ -85,6 +108,23 @@ describe('review', () => {
     expect(screen.getByText(/^Next review due Jan 1, 2099/)).toBeTruthy();
     expect(screen.getByText(/1 of 2 right this session/)).toBeTruthy();
     expect(document.activeElement?.textContent).toContain('All caught up');
+  });
+
+  it('says when the reviews of this visit come back, when the mistakes are too many to read', async () => {
+    let queue = [first];
+    fakeServer({
+      'GET /api/review': () => json(reviewQueue(queue)),
+      'GET /api/my-history': () => json({ challenges: [], next_before: 3 }),
+      'POST /api/challenges/7/review': () => {
+        queue = [];
+        return json(reviewResult({ next_due_at: '2099-05-06T07:08:00Z' }));
+      },
+    });
+    devSignedIn(devToken('many'));
+    renderApp('/review');
+    await userEvent.click(await screen.findByRole('button', { name: '1' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Next' }));
+    expect(await screen.findByText(/^What you reviewed comes back from May 6, 2099/)).toBeTruthy();
   });
 
   it('says when nothing is due, with a way to practise', async () => {

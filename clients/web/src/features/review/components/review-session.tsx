@@ -1,9 +1,12 @@
 import type { ReviewItem, ReviewResult } from '@challenger/sdk';
+import { getMyHistoryOptions } from '@challenger/sdk/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { EmptyState, ErrorState, Loading } from '@/components/ui/status';
 import { formatDateTime, formatWait } from '@/lib/format';
 import { paths } from '@/lib/paths';
+import { useNow } from '@/lib/use-now';
 import { useReviewQueue } from '../api/get-review-queue';
 import { ReviewCard } from './review-card';
 
@@ -11,6 +14,36 @@ import { ReviewCard } from './review-card';
 function earlier(a: string | null, b: string | null | undefined): string | null {
   if (!b) return a;
   return !a || new Date(b) < new Date(a) ? b : a;
+}
+
+/**
+ * When the next review falls due: the earliest `next_due_at` of the mistakes in history, which
+ * is exact when they fit in one page (at most 100); otherwise what the reviews of this visit said.
+ */
+function NextDue({ reviewedNextDue }: { reviewedNextDue: string | null }) {
+  const now = useNow();
+  const mistakes = useQuery(getMyHistoryOptions({ query: { outcome: 'wrong', limit: 100 } }));
+  const complete = mistakes.data && mistakes.data.next_before == null;
+  const next = complete
+    ? mistakes.data.challenges
+        .map((c) => (c.reviews && !c.reviews.retired ? c.reviews.next_due_at : null))
+        .reduce<string | null>(earlier, null)
+    : null;
+  if (next && new Date(next).getTime() > now) {
+    return (
+      <>
+        Next review due {formatDateTime(next)} ({formatWait(next, now)}).
+      </>
+    );
+  }
+  if (!complete && reviewedNextDue) {
+    return (
+      <>
+        What you reviewed comes back from {formatDateTime(reviewedNextDue)} ({formatWait(reviewedNextDue, now)}).
+      </>
+    );
+  }
+  return <>Challenges you answer wrong come back here, at growing intervals, until you get them right.</>;
 }
 
 /**
@@ -33,19 +66,11 @@ export function ReviewSession() {
   const item = shown ?? items.at(0) ?? null;
   const waiting = !item && queue.isFetching && (queue.data?.items.length ?? 0) > 0;
 
-  // Nothing left: focus the message after "Next", and come back when the next item falls due.
+  // Nothing left: focus the message after "Next" (the queue is fetched every minute meanwhile).
   const empty = queue.isSuccess && !item && !waiting;
-  const { refetch } = queue;
   useEffect(() => {
     if (empty && round > 0) emptyRef.current?.focus();
   }, [empty, round]);
-  useEffect(() => {
-    if (!empty || !done.nextDue) return;
-    const wait = new Date(done.nextDue).getTime() - Date.now() + 1_000;
-    if (wait > 86_400_000) return;
-    const timer = setTimeout(() => void refetch(), Math.max(wait, 0));
-    return () => clearTimeout(timer);
-  }, [empty, done.nextDue, refetch]);
 
   if (queue.isPending) return <Loading label="Loading your reviews…" />;
   if (queue.isError && !item) return <ErrorState error={queue.error} onRetry={() => void queue.refetch()} />;
@@ -98,13 +123,7 @@ export function ReviewSession() {
         <div className="card review-empty" ref={emptyRef} tabIndex={-1}>
           <EmptyState title={done.reviewed > 0 ? 'All caught up' : 'Nothing to review right now'}>
             <p>
-              {done.nextDue ? (
-                <>
-                  Next review due {formatDateTime(done.nextDue)} ({formatWait(done.nextDue)}).{' '}
-                </>
-              ) : (
-                <>Challenges you answer wrong come back here, at growing intervals, until you get them right. </>
-              )}
+              <NextDue reviewedNextDue={done.nextDue} />{' '}
               <Link href={paths.practice.href()}>Practise something new</Link>.
             </p>
           </EmptyState>
