@@ -1,3 +1,5 @@
+import type { Challenge } from '@challenger/sdk';
+import { getChallengeQueryKey } from '@challenger/sdk/react-query';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +127,25 @@ describe('review', () => {
     await userEvent.click(await screen.findByRole('button', { name: '1' }));
     await userEvent.click(await screen.findByRole('button', { name: 'Next' }));
     expect(await screen.findByText(/^What you reviewed comes back from May 6, 2099/)).toBeTruthy();
+  });
+
+  it("updates a cached challenge's review state at once", async () => {
+    fakeServer({
+      'GET /api/review': () => json(reviewQueue([first])),
+      'POST /api/challenges/7/review': () => json(reviewResult({ correct: true, selected_answer_id: 1 })),
+    });
+    devSignedIn(devToken('cached'));
+    const { queryClient } = renderApp('/review');
+    const key = getChallengeQueryKey({ path: { id: 7 } });
+    queryClient.setQueryData(key, challenge({ answer: first.answer, reviews: first.reviews }));
+    await userEvent.click(await screen.findByRole('button', { name: '2' }));
+    await screen.findByRole('region', { name: /Correct!/ });
+    expect(queryClient.getQueryData<Challenge>(key)?.reviews).toEqual({
+      count: 1,
+      last_correct: true,
+      next_due_at: '2026-11-27T11:01:00Z',
+      retired: false,
+    });
   });
 
   it('says when nothing is due, with a way to practise', async () => {
