@@ -3,7 +3,7 @@
 # core 1. Every figure is printed beside a bare poem JSON handler measured in the same run, so
 # it reads as a share of what the machine gives poem itself (absolute figures drift on a shared
 # machine). Reports:
-#   - quota, a 20-item history page, stats, the due reviews, a repeated answer and generation
+#   - quota, a 20-item history page, stats, 10 due reviews, a repeated answer and generation
 #     with the built-in bank, for a learner with 20 challenges and one with 10,000 (each all
 #     answered, half of them wrong: review items due), side by side;
 #   - generation through an LLM answering at once and one taking 100 ms;
@@ -46,7 +46,8 @@ start_server() {
   local name="$1"; shift
   mkdir -p "$WORK/$name"
   PORT="$(free_port)"
-  (cd "$WORK/$name" && env PORT="$PORT" DAILY_QUOTA=1000000000 RUST_LOG=warn "$@" \
+  # exec: the subshell becomes the server, so $! is the server's own pid.
+  (cd "$WORK/$name" && exec env PORT="$PORT" DAILY_QUOTA=1000000000 RUST_LOG=warn "$@" \
       taskset -c 0 "$BIN" >"$WORK/$name.log" 2>&1) &
   SERVER_PID=$!; PIDS+=("$SERVER_PID")
   URL="http://127.0.0.1:$PORT"
@@ -55,9 +56,8 @@ start_server() {
 
 # stop_server: records the server's peak resident memory, then stops it.
 stop_server() {
-  local pid hwm
-  pid="$(pgrep -n -x challenger)"
-  hwm="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
+  local hwm
+  hwm="$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")"
   echo "   peak resident memory: $((hwm / 1024)) MiB"
   if (( GATED && hwm > PEAK_KIB )); then PEAK_KIB=$hwm; fi
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
@@ -87,7 +87,8 @@ for route in quota history stats review answer generate; do
     quota) script=get.lua; path=/api/quota ;;
     history) script=get.lua; path="/api/my-history?limit=20" ;;
     stats) script=get.lua; path=/api/stats ;;
-    review) script=get.lua; path=/api/review ;;
+    # Ten items: all the light learner has due, so both pages carry the same rows.
+    review) script=get.lua; path="/api/review?limit=10" ;;
     answer) script=answer.lua; path=/ ;;
     generate) script=generate.lua; path=/api/generate-challenge ;;
   esac
@@ -139,7 +140,7 @@ mkdir -p "$WORK/start"
 cp -r "$WORK/builtin/.challenger" "$WORK/start/"
 PORT="$(free_port)"
 START=$(date +%s%N)
-(cd "$WORK/start" && PORT="$PORT" RUST_LOG=warn "$BIN" >/dev/null 2>&1) & SERVER_PID=$!; PIDS+=("$SERVER_PID")
+(cd "$WORK/start" && PORT="$PORT" RUST_LOG=warn exec "$BIN" >/dev/null 2>&1) & SERVER_PID=$!; PIDS+=("$SERVER_PID")
 until curl -sf "localhost:$PORT/readyz" >/dev/null; do sleep 0.002; done
 READY_MS=$(( ($(date +%s%N) - START) / 1000000 ))
 echo "   $READY_MS ms"
