@@ -22,6 +22,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use bytes::Bytes;
 use clap::Parser;
 use poem::{
     EndpointExt, IntoResponse, Response, Route, Server, handler, http::StatusCode,
@@ -94,6 +95,8 @@ fn parse_turns(text: &str) -> Result<Turns, String> {
 struct State {
     args: Args,
     started: Instant,
+    /// The reply of a `big` phase, made once: sending it costs the server no more than a copy.
+    big: Bytes,
 }
 
 impl State {
@@ -153,12 +156,9 @@ async fn complete(state: Data<&Arc<State>>) -> Response {
             Json(json!({"error": {"message": "the model is overloaded", "type": "server_error"}})),
         )
             .into_response(),
-        // A reply whose content is a valid challenge padded past the server's 1 MiB cap.
-        Mode::Big => {
-            let mut reply = challenge();
-            reply["explanation"] = Value::String("x".repeat(args.big_bytes));
-            Json(completion(reply.to_string())).into_response()
-        }
+        Mode::Big => Response::builder()
+            .content_type("application/json")
+            .body(state.0.big.clone()),
         Mode::Ok | Mode::Slow | Mode::Hang => {
             Json(completion(challenge().to_string())).into_response()
         }
@@ -169,9 +169,14 @@ async fn complete(state: Data<&Arc<State>>) -> Response {
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
     let port = args.port;
+    // A reply whose content is a valid challenge padded past the server's 1 MiB cap.
+    let mut padded = challenge();
+    padded["explanation"] = Value::String("x".repeat(args.big_bytes));
+    let big = Bytes::from(completion(padded.to_string()).to_string());
     let state = Arc::new(State {
         args,
         started: Instant::now(),
+        big,
     });
     let app = Route::new()
         .at("/v1/chat/completions", poem::post(complete))
