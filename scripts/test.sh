@@ -2,7 +2,7 @@
 # The whole test suite: formatting and lints, the Rust tests on SQLite (and on PostgreSQL when
 # TEST_DATABASE_URL is set), the built-in bank's programs, the TypeScript SDK against the release
 # server, the spec through two independent readers, the web frontend (with browser tests in
-# Debian's chromium), and schemathesis.
+# Debian's chromium), schemathesis, and a 60-second chaos run (scripts/chaos.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Cargo's own default, ./target, unless the caller chose another: the release binary that
@@ -86,6 +86,9 @@ if command -v systemd-analyze >/dev/null; then
   rm -rf "$unit_dir"
   if grep -F challenger.service <<<"$report"; then exit 1; fi
 fi
+
+step "chaos: 2 processes on one PostgreSQL, kill -9 every 20 s, PostgreSQL restarts, 200 learners (60 s)"
+scripts/chaos.sh 60
 
 step "TypeScript SDK"
 (cd clients/typescript && npm ci --no-audit --no-fund && npm run check:generated && npm test)
