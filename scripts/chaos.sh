@@ -63,9 +63,10 @@ PG_CTL=("${AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgresql.log
 LLM_PID=""
 STATUS=2
 cleanup() {
-  [[ -n "$LLM_PID" ]] && kill "$LLM_PID" 2>/dev/null && wait "$LLM_PID" 2>/dev/null
+  set +e # every step runs, whatever the one before gave
   [[ -f "$PG_DIR/data/postmaster.pid" ]] && "${PG_CTL[@]}" stop -m immediate >/dev/null 2>&1
   rm -rf "$PG_DIR"
+  if [[ -n "$LLM_PID" ]]; then kill "$LLM_PID" 2>/dev/null; wait "$LLM_PID" 2>/dev/null; fi
   if [[ "$STATUS" == 0 && "${CHAOS_KEEP:-0}" != 1 ]]; then rm -rf "$WORK"; else log "kept $WORK"; fi
 }
 trap cleanup EXIT

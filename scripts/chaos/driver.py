@@ -189,6 +189,16 @@ class Client:
 # --- servers and faults -----------------------------------------------------------------------
 
 
+def die_with_parent():
+    """In a server's child process: the kernel kills it if the driver dies (PR_SET_PDEATHSIG),
+    so a killed run leaves no server behind."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def vm_hwm_kib(pid):
     try:
         with open(f"/proc/{pid}/status") as status:
@@ -218,7 +228,8 @@ class Server:
         self.log.write(f"--- start at {time.strftime('%H:%M:%S')}\n".encode())
         self.log.flush()
         self.process = subprocess.Popen([self.args.bin], cwd=self.args.workdir, env=self.env,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+                                        stdout=self.log, stderr=subprocess.STDOUT,
+                                        preexec_fn=die_with_parent)
         self.started = time.monotonic()
 
     def record_peak(self):
