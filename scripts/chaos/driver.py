@@ -319,7 +319,6 @@ class Faults:
 
     def __init__(self, args, servers):
         self.args, self.servers = args, servers
-        self.timeline = []  # (t, what, seconds it took)
         self.pg_restart_seconds = []
 
     async def run(self, start, deadline):
@@ -338,7 +337,6 @@ class Faults:
                 # The restart's readiness is timed in the background: the next fault is due on
                 # schedule whatever happens.
                 asyncio.ensure_future(server.restart_and_time()).add_done_callback(_raise_later)
-                self.timeline.append((t, f"kill -9 {server.name}"))
             else:
                 pg_at += self.args.pg_restart_every
                 log(f"t={t}s PostgreSQL fast restart")
@@ -349,7 +347,6 @@ class Faults:
                 if done.returncode != 0:
                     raise Broken(f"PostgreSQL restart failed: {done.stderr.strip()}")
                 self.pg_restart_seconds.append(time.monotonic() - began)
-                self.timeline.append((t, "PostgreSQL fast restart"))
 
 
 BROKEN = []
@@ -373,7 +370,6 @@ class Learner:
         self.answered = {}  # id -> selected_answer_id of a 200 answer
         self.generated_200 = 0
         self.generate_unknown = 0  # no status, or 503: the challenge may or may not be stored
-        self.generate_refused = 0  # 429/502/504: nothing may have been stored
         self.saw_429 = False
         self.problems = []
 
@@ -402,10 +398,9 @@ class Learner:
             # Each challenge always gets the same answer from this learner, so a repeat (after
             # a lost response) must be answered with the one recorded.
             self.challenges[body["id"]] = random.randrange(4)
-        elif status in (429, 502, 504):
-            self.generate_refused += 1
-            self.saw_429 |= status == 429
-        else:
+        elif status == 429:
+            self.saw_429 = True
+        elif status not in (502, 504):
             self.generate_unknown += 1
 
     async def answer(self):
