@@ -1,7 +1,7 @@
 # Shortcuts for day-to-day work. The README's two commands need none of them.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run fmt lint test test-pg openapi openapi-check client web bench
+.PHONY: run fmt lint test test-pg openapi openapi-check client web bench chaos
 
 run:            ## serve on the embedded defaults
 	cargo run --release
@@ -25,3 +25,5 @@ web:            ## the frontend dev server on http://localhost:5173
 	cd clients/web && npm install && npm run dev
 bench:          ## wrk benchmarks of the release build
 	scripts/bench.sh
+chaos:          ## all faults at once for 60 s against the release build (scripts/chaos.sh)
+	cargo build --release && scripts/chaos.sh 60

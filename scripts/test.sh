@@ -2,7 +2,7 @@
 # The whole test suite: formatting and lints, the Rust tests on SQLite (and on PostgreSQL when
 # TEST_DATABASE_URL is set), the built-in bank's programs, the TypeScript SDK against the release
 # server, the spec through two independent readers, the web frontend (with browser tests in
-# Debian's chromium), and schemathesis.
+# Debian's chromium), schemathesis, and a 60-second chaos run (scripts/chaos.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Cargo's own default, ./target, unless the caller chose another: the release binary that
@@ -85,6 +85,13 @@ if command -v systemd-analyze >/dev/null; then
   report="$(systemd-analyze verify "$unit_dir/challenger.service" 2>&1)" || { echo "$report"; exit 1; }
   rm -rf "$unit_dir"
   if grep -F challenger.service <<<"$report"; then exit 1; fi
+fi
+
+if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  step "chaos: 2 processes on one PostgreSQL, kill -9 every 20 s, PostgreSQL restarts, 200 learners (60 s)"
+  scripts/chaos.sh 60
+else
+  step "chaos run skipped: it needs PostgreSQL's server binaries (apt-get install postgresql)"
 fi
 
 step "TypeScript SDK"
