@@ -77,19 +77,19 @@ APP_PORT="$(free_port)"
 env_vars=(
   PORT="$APP_PORT" DATABASE_URL="sqlite://$WORK/smoke.db?mode=rwc" DAILY_QUOTA=100000
   CHALLENGE_GENERATOR=openai OPENAI_BASE_URL="http://127.0.0.1:$LLM_PORT/v1" OPENAI_MODEL=smollm2
-  OPENAI_TIMEOUT_SECS="${SMOKE_TIMEOUT_SECS:-180}" RUST_LOG=warn
+  OPENAI_TIMEOUT_SECS="${SMOKE_TIMEOUT_SECS:-180}" RUST_LOG=warn LOG_FORMAT=json
 )
 [[ "${SMOKE_VERIFY:-0}" == 1 ]] && env_vars+=(OPENAI_VERIFY_MODEL=smollm2)
-(cd "$WORK" && env "${env_vars[@]}" "$CARGO_TARGET_DIR/release/challenger" >"$WORK/app.log" 2>&1) &
+(cd "$WORK" && exec env "${env_vars[@]}" "$CARGO_TARGET_DIR/release/challenger" >"$WORK/app.log" 2>&1) &
 PIDS+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.1; done
 
 note "asking for $N challenges"
 OUT="$CACHE/smoke-$(date +%Y%m%d-%H%M%S).json"
-python3 - "http://127.0.0.1:$APP_PORT" "$N" "$OUT" <<'PY'
-import json, statistics, sys, time, urllib.error, urllib.request
+python3 - "http://127.0.0.1:$APP_PORT" "$N" "$OUT" "$WORK/app.log" <<'PY'
+import collections, json, re, statistics, sys, time, urllib.error, urllib.request
 
-base, count, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+base, count, out, app_log = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 
 def call(path, body=None, token=None):
     request = urllib.request.Request(base + path, data=json.dumps(body).encode() if body else None,
@@ -136,5 +136,18 @@ print("rejections:")
 for line in metrics.splitlines():
     if line.startswith(("challenge_rejections_total", "code_runs_total")):
         print("  " + line)
+# Each failed attempt is logged once with its error: retried ones as a warning, the last one
+# with the 502. Numbers are masked so that causes differing only in a count are one line.
+causes = collections.Counter()
+for line in open(app_log):
+    fields = json.loads(line).get("fields", {})
+    message = fields.get("message", "")
+    if message.startswith(("LLM attempt failed", "the challenge generator failed")):
+        cause = fields.get("error", "").split(": ", 1)[0] if "not the requested JSON" in fields.get("error", "") \
+            else fields.get("error", "")
+        causes[re.sub(r"\d+", "N", cause)[:120]] += 1
+print("failed attempts by cause:")
+for cause, n in causes.most_common():
+    print(f"  {n:3d}  {cause}")
 print(f"challenges saved in {out}")
 PY
