@@ -96,6 +96,8 @@ impl App {
                 users.clone(),
                 caches,
                 config.webhook_secret.as_ref().map(|s| s.expose()),
+                clock.clone(),
+                config.webhook_dedup,
             )?,
             health: HealthService::new(db),
             users,
@@ -145,28 +147,19 @@ impl App {
             .with(RequestLog)
     }
 
-    /// Starts the background tasks: the reservation sweeper, the metrics upkeep and, with a
+    /// Starts the background tasks: the periodic [`sweep`], the metrics upkeep and, with a
     /// JWKS, its refresher.
     pub fn spawn_background_tasks(&self) {
         telemetry::metrics::spawn_upkeep();
         if let Some(jwks) = &self.jwks {
             jwks.clone().spawn_refresher();
         }
-        let quotas = self.state.quotas.clone();
+        let state = self.state.clone();
         tokio::spawn(async move {
-            let mut interval = tokio::time::interval(quotas.sweep_interval());
+            let mut interval = tokio::time::interval(state.quotas.sweep_interval());
             loop {
                 interval.tick().await;
-                match quotas.refund_stale().await {
-                    Ok(0) => {}
-                    Ok(count) => tracing::warn!(
-                        count,
-                        "refunded quota reservations left by a stopped process"
-                    ),
-                    Err(error) => {
-                        tracing::error!(error = %error, "could not sweep quota reservations")
-                    }
-                }
+                sweep(&state).await;
             }
         });
     }
@@ -196,6 +189,24 @@ impl App {
         server::serve(listener, endpoint, limits, shutdown, SHUTDOWN_GRACE).await?;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// One pass of the periodic sweep: refunds the quota reservations of stopped processes and
+/// forgets webhook delivery ids past their dedup window. Errors are logged; the next pass retries.
+pub async fn sweep(state: &AppState) {
+    match state.quotas.refund_stale().await {
+        Ok(0) => {}
+        Ok(count) => tracing::warn!(
+            count,
+            "refunded quota reservations left by a stopped process"
+        ),
+        Err(error) => tracing::error!(error = %error, "could not sweep quota reservations"),
+    }
+    match state.webhooks.forget_old_deliveries().await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "forgot webhook delivery ids past their dedup window"),
+        Err(error) => tracing::error!(error = %error, "could not forget old webhook delivery ids"),
     }
 }
 

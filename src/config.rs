@@ -27,6 +27,8 @@ pub struct Config {
     pub log_json: bool,
     /// `METRICS_TOKEN`: when set, `GET /metrics` requires it as a bearer token.
     pub metrics_token: Option<Secret>,
+    /// `WEBHOOK_DEDUP_DAYS`: how long a processed delivery id is kept to recognise a replay.
+    pub webhook_dedup: Duration,
     /// `OTEL_EXPORTER_OTLP_ENDPOINT`: where request traces go (OTLP over HTTP), if anywhere.
     pub otlp_endpoint: Option<Url>,
 }
@@ -237,6 +239,7 @@ impl Config {
             log_filter,
             log_json,
             metrics_token: env.get("METRICS_TOKEN").map(Secret),
+            webhook_dedup: webhook_dedup(&env)?,
             otlp_endpoint: env
                 .get("OTEL_EXPORTER_OTLP_ENDPOINT")
                 .map(|url| parse_http_url("OTEL_EXPORTER_OTLP_ENDPOINT", &url))
@@ -312,6 +315,18 @@ impl Env<'_> {
             0 => Err(invalid(variable, "must be at least 1 second")),
             secs => Ok(Duration::from_secs(secs)),
         }
+    }
+}
+
+/// `WEBHOOK_DEDUP_DAYS`: Svix retries a delivery for about 27 hours, so fewer than 2 days could
+/// forget an id that is still being retried.
+fn webhook_dedup(env: &Env) -> Result<Duration, ConfigError> {
+    match env.parse_or("WEBHOOK_DEDUP_DAYS", 7u64)? {
+        days @ 2..=3650 => Ok(Duration::from_secs(days * 24 * 60 * 60)),
+        _ => Err(invalid(
+            "WEBHOOK_DEDUP_DAYS",
+            "must be between 2 and 3650 days",
+        )),
     }
 }
 
@@ -658,6 +673,7 @@ mod tests {
         assert_eq!(config.http.header, Duration::from_secs(10));
         assert_eq!(config.http.idle, Duration::from_secs(60));
         assert_eq!(config.http.body, Duration::from_secs(30));
+        assert_eq!(config.webhook_dedup, Duration::from_secs(7 * 24 * 60 * 60));
     }
 
     /// `pk_test_` + base64 of `host$`, as the Clerk dashboard shows it (padding stripped).
@@ -790,6 +806,7 @@ mod tests {
             ("HTTP_HEADER_TIMEOUT_SECS", "0"),
             ("HTTP_IDLE_TIMEOUT_SECS", "soon"),
             ("HTTP_BODY_TIMEOUT_SECS", "-5"),
+            ("WEBHOOK_DEDUP_DAYS", "1"),
             ("OPENAI_TIMEOUT_SECS", "0"),
             ("OPENAI_RESPONSE_FORMAT", "xml"),
             ("OPENAI_MAX_TOKENS", "0"),
