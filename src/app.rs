@@ -185,6 +185,7 @@ impl App {
         let limits = ConnectionLimits {
             header_timeout: config.http.header,
             idle_timeout: config.http.idle,
+            write_timeout: config.http.write,
         };
         server::serve(listener, endpoint, limits, shutdown, SHUTDOWN_GRACE).await?;
         tracing::info!("stopped");

@@ -42,6 +42,8 @@ pub struct HttpTimeouts {
     pub idle: Duration,
     /// For a request body to arrive in full.
     pub body: Duration,
+    /// For a stalled response write to make progress again.
+    pub write: Duration,
 }
 
 /// How session tokens are verified.
@@ -217,6 +219,7 @@ impl Config {
             header: env.seconds("HTTP_HEADER_TIMEOUT_SECS", 10)?,
             idle: env.seconds("HTTP_IDLE_TIMEOUT_SECS", 60)?,
             body: env.seconds("HTTP_BODY_TIMEOUT_SECS", 30)?,
+            write: env.seconds("HTTP_WRITE_TIMEOUT_SECS", 30)?,
         };
         let (generator, generation_timeout) = generator(&env)?;
         let (log_filter, log_json) = logging(&env)?;
@@ -673,6 +676,7 @@ mod tests {
         assert_eq!(config.http.header, Duration::from_secs(10));
         assert_eq!(config.http.idle, Duration::from_secs(60));
         assert_eq!(config.http.body, Duration::from_secs(30));
+        assert_eq!(config.http.write, Duration::from_secs(30));
         assert_eq!(config.webhook_dedup, Duration::from_secs(7 * 24 * 60 * 60));
     }
 
@@ -806,6 +810,7 @@ mod tests {
             ("HTTP_HEADER_TIMEOUT_SECS", "0"),
             ("HTTP_IDLE_TIMEOUT_SECS", "soon"),
             ("HTTP_BODY_TIMEOUT_SECS", "-5"),
+            ("HTTP_WRITE_TIMEOUT_SECS", "0"),
             ("WEBHOOK_DEDUP_DAYS", "1"),
             ("OPENAI_TIMEOUT_SECS", "0"),
             ("OPENAI_RESPONSE_FORMAT", "xml"),

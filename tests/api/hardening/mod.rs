@@ -1,5 +1,5 @@
 //! How the server holds up against hostile clients and broken neighbours: slow and idle
-//! connections, descriptor exhaustion, oversized upstream bodies, a database restart, and text
+//! connections, clients that do not read, HTTP/2, descriptor exhaustion, oversized upstream bodies, a database restart, and text
 //! PostgreSQL cannot store. Some run the binary as its own process, to set its
 //! descriptor limit and to watch its memory.
 
@@ -7,4 +7,5 @@ mod connections;
 mod database;
 mod descriptors;
 mod nul;
+mod protocol;
 mod upstream;
