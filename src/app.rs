@@ -8,8 +8,8 @@ use tokio::net::TcpListener;
 
 use crate::{
     api::{
-        self, AppState, BodyLimit, MetricsEndpoint, RequestLog, Services, SessionCookie,
-        allow_header, json_error, same_origin,
+        self, AppState, BodyLimit, BodyMemory, MetricsEndpoint, RequestLog, Services,
+        SessionCookie, allow_header, json_error, same_origin,
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
@@ -134,12 +134,17 @@ impl App {
             )
             .nest("/", api)
             .with(api::WebApp)
-            .with(SessionCookie)
+            // After the session cookie has become a bearer token, which it may verify.
             .with(BodyLimit {
                 timeout: config.http.body,
+                memory: BodyMemory::new(config.http.body_memory),
             })
+            .with(SessionCookie)
             .data(self.state.clone())
             .catch_all_error(json_error)
+            // Boxed: each `around` layer names the type within it twice, and the whole would
+            // outgrow the compiler's depth limit.
+            .boxed()
             .around(allow_header)
             .with(cors)
             .around(same_origin)
