@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use crate::{
     api::{
         self, AppState, BodyLimit, BodyMemory, MetricsEndpoint, RequestLog, Services,
-        SessionCookie, allow_header, json_error, same_origin,
+        SessionCookie, allow_header, head_limits, json_error, same_origin,
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
@@ -133,7 +133,7 @@ impl App {
                 )),
             )
             .nest("/", api)
-            .with(api::WebApp)
+            .with(api::WebApp::new(config.clerk_publishable_key.as_ref()))
             // After the session cookie has become a bearer token, which it may verify.
             .with(BodyLimit {
                 timeout: config.http.body,
@@ -148,7 +148,7 @@ impl App {
             .around(allow_header)
             .with(cors)
             .around(same_origin)
-            .catch_all_error(json_error)
+            .around(head_limits)
             .with(RequestLog)
     }
 

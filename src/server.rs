@@ -47,6 +47,12 @@ pub struct ConnectionLimits {
     pub write_timeout: Duration,
 }
 
+/// hyper's own limits on a request head, above the ones the API checks (100 header lines,
+/// 32 KiB) so that those get a JSON `431` from our code; past these hyper answers a bodyless
+/// `431` itself. The head limit also caps hyper's read buffer, which pipelined requests fill.
+const HYPER_MAX_HEADERS: usize = 1000;
+const HYPER_MAX_HEAD_BYTES: usize = 64 * 1024;
+
 /// Raises the soft limit on open files to the hard limit, so descriptors are not the first
 /// thing to run out under many connections, and logs both.
 pub fn raise_file_limit() {
@@ -75,7 +81,11 @@ where
 {
     let endpoint = Arc::new(endpoint);
     let local_addr = listener.local_addr()?;
-    let builder = http1::Builder::new();
+    let mut builder = http1::Builder::new();
+    builder
+        .max_headers(HYPER_MAX_HEADERS)
+        .max_header_size(HYPER_MAX_HEAD_BYTES)
+        .max_buf_size(HYPER_MAX_HEAD_BYTES);
     let graceful = GracefulShutdown::new();
     let mut exhaustion = Backoff::default();
     tokio::pin!(shutdown);

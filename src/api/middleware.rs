@@ -15,7 +15,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 use super::{
-    error::detail_response,
+    error::{detail_response, json_error},
     routes::{is_anonymous, template},
     security::authenticate_early,
     web_app,
@@ -193,7 +193,8 @@ impl<E> BodyLimitEndpoint<E> {
 /// Takes a browser's request to its own origin out of CORS: browsers send `Origin` on module
 /// scripts, stylesheets and POSTs even to the page's own origin, and the web app served by this
 /// binary must not be refused by an allow-list meant for other sites. The scheme is not compared
-/// (behind a TLS proxy the page is `https` while the request arrives as `http`).
+/// (behind a TLS proxy the page is `https` while the request arrives as `http`). Every answer
+/// depends on `Origin`, so says so to caches (`Vary`); a CORS refusal is a JSON 403.
 pub async fn same_origin<E: Endpoint>(
     next: Arc<E>,
     mut request: Request,
@@ -212,7 +213,55 @@ pub async fn same_origin<E: Endpoint>(
     {
         request.headers_mut().remove(header::ORIGIN);
     }
-    Ok(next.get_response(request).await)
+    let mut response = match next.call(request).await {
+        Ok(response) => response.into_response(),
+        Err(error) => json_error(error).await,
+    };
+    let headers = response.headers_mut();
+    let varies = headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|name| name.trim().eq_ignore_ascii_case("origin"));
+    if !varies {
+        headers.append(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    Ok(response)
+}
+
+/// Our limits on a request head, below hyper's (`server.rs`), so that a head over them gets a
+/// JSON 431 from here rather than hyper's bodyless one.
+pub const MAX_HEADERS: usize = 100;
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
+
+/// Refuses a request head over [`MAX_HEADERS`] lines or [`MAX_HEAD_BYTES`] with 431, and marks
+/// every response `X-Content-Type-Options: nosniff`, errors included.
+pub async fn head_limits<E: Endpoint>(next: Arc<E>, request: Request) -> poem::Result<Response> {
+    let headers = request.headers();
+    // The request line and each `name: value\r\n`, as they came on the wire.
+    let head_bytes = request.method().as_str().len()
+        + request
+            .uri()
+            .path_and_query()
+            .map_or(1, |p| p.as_str().len())
+        + headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 4)
+            .sum::<usize>();
+    let mut response = if headers.len() > MAX_HEADERS || head_bytes > MAX_HEAD_BYTES {
+        detail_response(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "the request head is too large: at most 100 header lines and 32 KiB",
+        )
+    } else {
+        next.get_response(request).await
+    };
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(response)
 }
 
 /// Gives every request an id (reusing a sane incoming `x-request-id`), runs it in a span carrying
