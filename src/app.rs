@@ -8,8 +8,8 @@ use tokio::net::TcpListener;
 
 use crate::{
     api::{
-        self, AppState, BodyLimit, MetricsEndpoint, RequestLog, Services, SessionCookie,
-        allow_header, json_error, same_origin,
+        self, AppState, BodyLimit, BodyMemory, MetricsEndpoint, RequestLog, Services,
+        SessionCookie, allow_header, head_limits, json_error, same_origin,
     },
     auth::{DevIssuer, JwksCache, Keys, TokenVerifier},
     config::{Config, GeneratorConfig, KeySource},
@@ -96,6 +96,8 @@ impl App {
                 users.clone(),
                 caches,
                 config.webhook_secret.as_ref().map(|s| s.expose()),
+                clock.clone(),
+                config.webhook_dedup,
             )?,
             health: HealthService::new(db),
             users,
@@ -131,42 +133,38 @@ impl App {
                 )),
             )
             .nest("/", api)
-            .with(api::WebApp)
-            .with(SessionCookie)
+            .with(api::WebApp::new(config.clerk_publishable_key.as_ref()))
+            // After the session cookie has become a bearer token, which it may verify.
             .with(BodyLimit {
                 timeout: config.http.body,
+                memory: BodyMemory::new(config.http.body_memory),
             })
+            .with(SessionCookie)
             .data(self.state.clone())
             .catch_all_error(json_error)
+            // Boxed: each `around` layer names the type within it twice, and the whole would
+            // outgrow the compiler's depth limit.
+            .boxed()
             .around(allow_header)
             .with(cors)
             .around(same_origin)
-            .catch_all_error(json_error)
+            .around(head_limits)
             .with(RequestLog)
     }
 
-    /// Starts the background tasks: the reservation sweeper, the metrics upkeep and, with a
+    /// Starts the background tasks: the periodic [`sweep`], the metrics upkeep and, with a
     /// JWKS, its refresher.
     pub fn spawn_background_tasks(&self) {
         telemetry::metrics::spawn_upkeep();
         if let Some(jwks) = &self.jwks {
             jwks.clone().spawn_refresher();
         }
-        let quotas = self.state.quotas.clone();
+        let state = self.state.clone();
         tokio::spawn(async move {
-            let mut interval = tokio::time::interval(quotas.sweep_interval());
+            let mut interval = tokio::time::interval(state.quotas.sweep_interval());
             loop {
                 interval.tick().await;
-                match quotas.refund_stale().await {
-                    Ok(0) => {}
-                    Ok(count) => tracing::warn!(
-                        count,
-                        "refunded quota reservations left by a stopped process"
-                    ),
-                    Err(error) => {
-                        tracing::error!(error = %error, "could not sweep quota reservations")
-                    }
-                }
+                sweep(&state).await;
             }
         });
     }
@@ -192,10 +190,29 @@ impl App {
         let limits = ConnectionLimits {
             header_timeout: config.http.header,
             idle_timeout: config.http.idle,
+            write_timeout: config.http.write,
         };
         server::serve(listener, endpoint, limits, shutdown, SHUTDOWN_GRACE).await?;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// One pass of the periodic sweep: refunds the quota reservations of stopped processes and
+/// forgets webhook delivery ids past their dedup window. Errors are logged; the next pass retries.
+pub async fn sweep(state: &AppState) {
+    match state.quotas.refund_stale().await {
+        Ok(0) => {}
+        Ok(count) => tracing::warn!(
+            count,
+            "refunded quota reservations left by a stopped process"
+        ),
+        Err(error) => tracing::error!(error = %error, "could not sweep quota reservations"),
+    }
+    match state.webhooks.forget_old_deliveries().await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "forgot webhook delivery ids past their dedup window"),
+        Err(error) => tracing::error!(error = %error, "could not forget old webhook delivery ids"),
     }
 }
 

@@ -10,7 +10,7 @@ use reqwest::Url;
 pub struct Config {
     pub host: String,
     pub port: u16,
-    pub http: HttpTimeouts,
+    pub http: HttpLimits,
     pub database_url: String,
     pub auth: AuthConfig,
     /// `CLERK_PUBLISHABLE_KEY`: the Clerk instance the embedded web app signs in with.
@@ -27,19 +27,26 @@ pub struct Config {
     pub log_json: bool,
     /// `METRICS_TOKEN`: when set, `GET /metrics` requires it as a bearer token.
     pub metrics_token: Option<Secret>,
+    /// `WEBHOOK_DEDUP_DAYS`: how long a processed delivery id is kept to recognise a replay.
+    pub webhook_dedup: Duration,
     /// `OTEL_EXPORTER_OTLP_ENDPOINT`: where request traces go (OTLP over HTTP), if anywhere.
     pub otlp_endpoint: Option<Url>,
 }
 
-/// How long the server waits on a client (`HTTP_*_TIMEOUT_SECS`).
+/// How long the server waits on a client (`HTTP_*_TIMEOUT_SECS`), and how much request body it
+/// holds in memory (`HTTP_BODY_MEMORY_MIB`).
 #[derive(Clone, Copy, Debug)]
-pub struct HttpTimeouts {
+pub struct HttpLimits {
     /// For a request head to be complete, from its first byte (or the accept).
     pub header: Duration,
     /// For a kept-alive connection with nothing in flight to start a new request.
     pub idle: Duration,
-    /// For a request body to arrive in full.
+    /// For a request body to arrive in full (and for its share of the body memory).
     pub body: Duration,
+    /// For a stalled response write to make progress again.
+    pub write: Duration,
+    /// Request bodies held in memory at once, across all connections, in bytes.
+    pub body_memory: usize,
 }
 
 /// How session tokens are verified.
@@ -211,10 +218,12 @@ impl Config {
         let env = Env(&lookup);
         let (host, port) = listen_address(&env)?;
         let auth = auth(&env, &host)?;
-        let http = HttpTimeouts {
+        let http = HttpLimits {
             header: env.seconds("HTTP_HEADER_TIMEOUT_SECS", 10)?,
             idle: env.seconds("HTTP_IDLE_TIMEOUT_SECS", 60)?,
             body: env.seconds("HTTP_BODY_TIMEOUT_SECS", 30)?,
+            write: env.seconds("HTTP_WRITE_TIMEOUT_SECS", 30)?,
+            body_memory: body_memory(&env)?,
         };
         let (generator, generation_timeout) = generator(&env)?;
         let (log_filter, log_json) = logging(&env)?;
@@ -237,6 +246,7 @@ impl Config {
             log_filter,
             log_json,
             metrics_token: env.get("METRICS_TOKEN").map(Secret),
+            webhook_dedup: webhook_dedup(&env)?,
             otlp_endpoint: env
                 .get("OTEL_EXPORTER_OTLP_ENDPOINT")
                 .map(|url| parse_http_url("OTEL_EXPORTER_OTLP_ENDPOINT", &url))
@@ -312,6 +322,28 @@ impl Env<'_> {
             0 => Err(invalid(variable, "must be at least 1 second")),
             secs => Ok(Duration::from_secs(secs)),
         }
+    }
+}
+
+/// `HTTP_BODY_MEMORY_MIB`: at least one largest body must fit.
+fn body_memory(env: &Env) -> Result<usize, ConfigError> {
+    const MAX_MIB: usize = 1 << 20;
+    match env.parse_or("HTTP_BODY_MEMORY_MIB", 64usize)? {
+        0 => Err(invalid("HTTP_BODY_MEMORY_MIB", "must be at least 1 (MiB)")),
+        mib if mib > MAX_MIB => Err(invalid("HTTP_BODY_MEMORY_MIB", "must be at most 1048576")),
+        mib => Ok(mib << 20),
+    }
+}
+
+/// `WEBHOOK_DEDUP_DAYS`: Svix retries a delivery for about 27 hours, so fewer than 2 days could
+/// forget an id that is still being retried.
+fn webhook_dedup(env: &Env) -> Result<Duration, ConfigError> {
+    match env.parse_or("WEBHOOK_DEDUP_DAYS", 7u64)? {
+        days @ 2..=3650 => Ok(Duration::from_secs(days * 24 * 60 * 60)),
+        _ => Err(invalid(
+            "WEBHOOK_DEDUP_DAYS",
+            "must be between 2 and 3650 days",
+        )),
     }
 }
 
@@ -658,6 +690,9 @@ mod tests {
         assert_eq!(config.http.header, Duration::from_secs(10));
         assert_eq!(config.http.idle, Duration::from_secs(60));
         assert_eq!(config.http.body, Duration::from_secs(30));
+        assert_eq!(config.http.write, Duration::from_secs(30));
+        assert_eq!(config.http.body_memory, 64 * 1024 * 1024);
+        assert_eq!(config.webhook_dedup, Duration::from_secs(7 * 24 * 60 * 60));
     }
 
     /// `pk_test_` + base64 of `host$`, as the Clerk dashboard shows it (padding stripped).
@@ -790,6 +825,9 @@ mod tests {
             ("HTTP_HEADER_TIMEOUT_SECS", "0"),
             ("HTTP_IDLE_TIMEOUT_SECS", "soon"),
             ("HTTP_BODY_TIMEOUT_SECS", "-5"),
+            ("HTTP_WRITE_TIMEOUT_SECS", "0"),
+            ("HTTP_BODY_MEMORY_MIB", "0"),
+            ("WEBHOOK_DEDUP_DAYS", "1"),
             ("OPENAI_TIMEOUT_SECS", "0"),
             ("OPENAI_RESPONSE_FORMAT", "xml"),
             ("OPENAI_MAX_TOKENS", "0"),

@@ -27,7 +27,7 @@ use poem_openapi::{OpenApiService, Tags};
 pub use error::json_error;
 pub use export::ExportDocument;
 pub use metrics::MetricsEndpoint;
-pub use middleware::{BodyLimit, RequestLog, same_origin};
+pub use middleware::{BodyLimit, BodyMemory, RequestLog, head_limits, same_origin};
 pub use quota::QuotaResponse;
 pub use routes::allow_header;
 pub use security::SessionCookie;

@@ -8,11 +8,13 @@ use poem::{
     http::{HeaderValue, StatusCode, header},
 };
 
-/// One path of the spec: its template split into segments, and the methods it accepts.
+/// One path of the spec: its template split into segments, the methods it accepts, and those
+/// of them that need no bearer token.
 struct SpecRoute {
     template: String,
     segments: Vec<String>,
     methods: String,
+    anonymous: Vec<String>,
 }
 
 static ROUTES: LazyLock<Vec<SpecRoute>> = LazyLock::new(|| {
@@ -21,13 +23,23 @@ static ROUTES: LazyLock<Vec<SpecRoute>> = LazyLock::new(|| {
     paths
         .into_iter()
         .map(|(template, operations)| {
-            let methods = operations
-                .as_object()
-                .map(|ops| ops.keys().map(|m| m.to_uppercase()).collect::<Vec<_>>());
+            let operations = operations.as_object().cloned().unwrap_or_default();
+            let methods: Vec<_> = operations.keys().map(|m| m.to_uppercase()).collect();
+            let anonymous = operations
+                .iter()
+                // The published spec says `"security": []` for a public operation.
+                .filter(|(_, operation)| {
+                    operation["security"]
+                        .as_array()
+                        .is_none_or(|schemes| schemes.is_empty())
+                })
+                .map(|(method, _)| method.to_uppercase())
+                .collect();
             SpecRoute {
                 segments: template.split('/').map(str::to_owned).collect(),
                 template,
-                methods: methods.unwrap_or_default().join(", "),
+                methods: methods.join(", "),
+                anonymous,
             }
         })
         .collect()
@@ -50,6 +62,12 @@ fn find(path: &str) -> Option<&'static SpecRoute> {
 /// a 405; `None` for a path the API does not have.
 pub fn allowed_methods(path: &str) -> Option<&'static str> {
     find(path).map(|route| route.methods.as_str())
+}
+
+/// Whether the spec's operation for `method` on `path` takes no bearer token; false for a route
+/// the API does not have.
+pub fn is_anonymous(method: &str, path: &str) -> bool {
+    find(path).is_some_and(|route| route.anonymous.iter().any(|m| m == method))
 }
 
 /// The spec's template for `path` (`/api/challenges/{id}`), the endpoints beside the API, or

@@ -2,7 +2,10 @@
 //! fallback that feeds it.
 
 use poem::{Endpoint, Middleware, Request, http::header};
-use poem_openapi::{SecurityScheme, auth::Bearer};
+use poem_openapi::{
+    SecurityScheme,
+    auth::{Bearer, BearerAuthorization},
+};
 
 use super::AppState;
 use crate::{domain::Error, telemetry::metrics};
@@ -22,6 +25,23 @@ pub struct AuthUser {
 pub struct ClerkAuth(pub AuthUser);
 
 async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
+    // A request with a body had its token verified before the body was read (`BodyLimit`).
+    if let Some(user) = request.extensions().get::<AuthUser>() {
+        return Ok(user.clone());
+    }
+    verify(request, &bearer).await
+}
+
+/// Verifies the request's bearer token before its body is read, as the security scheme would,
+/// and keeps the caller in the request for the scheme to take.
+pub async fn authenticate_early(request: &mut Request) -> poem::Result<()> {
+    let bearer = Bearer::from_request(request)?;
+    let user = verify(request, &bearer).await?;
+    request.extensions_mut().insert(user);
+    Ok(())
+}
+
+async fn verify(request: &Request, bearer: &Bearer) -> poem::Result<AuthUser> {
     let state = request
         .data::<AppState>()
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("application state missing")))?;

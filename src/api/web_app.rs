@@ -1,6 +1,6 @@
 //! The web app: `clients/web/dist`, embedded in the binary at compile time and served at `/` on
 //! the API's own origin, with client-side routes answered by `index.html`, and the run-time
-//! settings it reads at start (`/app-config.json`).
+//! settings it reads at start (`/app-config.json`), all with the browser security headers.
 
 use std::borrow::Cow;
 
@@ -22,35 +22,103 @@ const HASHED_PREFIX: &str = "assets/";
 
 /// Serves the app's files before the API sees the request, and `index.html` to a browser
 /// navigation that the API does not know (a client route such as `/history`).
-pub struct WebApp;
+pub struct WebApp {
+    policy: HeaderValue,
+}
+
+impl WebApp {
+    /// The app as it signs in with `clerk_publishable_key` (or the development issuer).
+    pub fn new(clerk_publishable_key: Option<&PublishableKey>) -> Self {
+        let policy = content_security_policy(clerk_publishable_key);
+        Self {
+            // Origins parsed from a key are host names: always a valid header value.
+            policy: HeaderValue::from_str(&policy)
+                .unwrap_or(HeaderValue::from_static("default-src 'self'")),
+        }
+    }
+}
+
+/// The policy the app runs under: its own files only, no inline script. With Clerk, what
+/// Clerk's CSP guide asks for: its Frontend API for clerk-js and its calls, `img.clerk.com`
+/// for avatars, Cloudflare's bot protection (a script and a frame), workers from `blob:`, and
+/// inline styles (Clerk's CSS-in-JS; the app's own are files).
+fn content_security_policy(clerk_publishable_key: Option<&PublishableKey>) -> String {
+    const CLOUDFLARE: &str = "https://challenges.cloudflare.com";
+    let (scripts, connections, images, frames) =
+        match clerk_publishable_key.map(PublishableKey::frontend_api_origin) {
+            Some(clerk) => (
+                format!("'self' {clerk} {CLOUDFLARE}"),
+                format!("'self' {clerk}"),
+                "'self' data: https://img.clerk.com",
+                format!("'self' {CLOUDFLARE}"),
+            ),
+            None => (
+                "'self'".into(),
+                "'self'".into(),
+                "'self' data:",
+                "'self'".into(),
+            ),
+        };
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; \
+         img-src {images}; connect-src {connections}; worker-src 'self' blob:; \
+         frame-src {frames}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; \
+         object-src 'none'"
+    )
+}
 
 impl<E: Endpoint> Middleware<E> for WebApp {
     type Output = WebAppEndpoint<E>;
 
     fn transform(&self, next: E) -> Self::Output {
-        WebAppEndpoint(next)
+        WebAppEndpoint {
+            next,
+            policy: self.policy.clone(),
+        }
     }
 }
 
-pub struct WebAppEndpoint<E>(E);
+pub struct WebAppEndpoint<E> {
+    next: E,
+    policy: HeaderValue,
+}
 
 impl<E: Endpoint> Endpoint for WebAppEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, request: Request) -> poem::Result<Response> {
         let Some(path) = app_path(&request) else {
-            return self.0.call(request).await.map(IntoResponse::into_response);
+            return self
+                .next
+                .call(request)
+                .await
+                .map(IntoResponse::into_response);
         };
         if let Some(response) = asset(&request, file(path)) {
-            return Ok(response);
+            return Ok(self.secured(response));
         }
         let navigation = is_client_route(&request, path);
-        match self.0.call(request).await {
+        match self.next.call(request).await {
             Err(error) if navigation && error.status() == StatusCode::NOT_FOUND => {
-                Ok(index_for_navigation())
+                Ok(self.secured(index_for_navigation()))
             }
             other => other.map(IntoResponse::into_response),
         }
+    }
+}
+
+impl<E> WebAppEndpoint<E> {
+    /// The app's own responses: its policy, never framed (older browsers read only
+    /// `X-Frame-Options`), and no full URL sent to other sites.
+    fn secured(&self, mut response: Response) -> Response {
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_SECURITY_POLICY, self.policy.clone());
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        );
+        response
     }
 }
 
@@ -183,7 +251,6 @@ fn file_response(path: &str, file: rust_embed::EmbeddedFile) -> Response {
         .header(header::CONTENT_TYPE, content_type)
         .header(header::ETAG, etag)
         .header(header::CACHE_CONTROL, cache_control(path))
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .body(body)
 }
 

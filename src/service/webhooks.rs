@@ -1,6 +1,8 @@
 //! Clerk's user webhooks, delivered by Svix: verified, applied once, in one transaction each.
 
-use chrono::{DateTime, TimeZone, Utc};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use http::{HeaderMap, HeaderValue};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
@@ -12,7 +14,7 @@ use super::{
     users::UserService,
 };
 use crate::{
-    domain::{Error, Profile, WebhookDelivery, storable, valid_user_id},
+    domain::{Clock, Error, Profile, WebhookDelivery, storable, valid_user_id},
     store::{self, Db},
     telemetry::metrics,
 };
@@ -32,7 +34,13 @@ pub struct WebhookService {
     caches: UserCaches,
     /// `None` when `CLERK_WEBHOOK_SECRET` is not set.
     verifier: Option<std::sync::Arc<Webhook>>,
+    clock: Clock,
+    /// How long a processed delivery id is remembered (`WEBHOOK_DEDUP_DAYS`).
+    dedup: TimeDelta,
 }
+
+/// Delivery ids deleted per statement when old ones are forgotten: each statement stays short.
+const FORGET_BATCH: u64 = 1000;
 
 /// The envelope of every Clerk event.
 #[derive(Deserialize)]
@@ -61,6 +69,8 @@ impl WebhookService {
         users: UserService,
         caches: UserCaches,
         secret: Option<&str>,
+        clock: Clock,
+        dedup: Duration,
     ) -> anyhow::Result<Self> {
         let verifier = secret
             .map(Webhook::new)
@@ -71,7 +81,25 @@ impl WebhookService {
             users,
             caches,
             verifier,
+            clock,
+            dedup: TimeDelta::from_std(dedup)?,
         })
+    }
+
+    /// Deletes the processed delivery ids older than the dedup window, a batch at a time, and
+    /// says how many. Svix retries a delivery for about 27 hours: an id older than that protects
+    /// nothing, and a replay of it is applied again.
+    pub async fn forget_old_deliveries(&self) -> Result<u64, Error> {
+        let cutoff = self.clock.now() - self.dedup;
+        let mut forgotten = 0;
+        loop {
+            let deleted =
+                store::webhook_events::delete_older(&self.db.writer, cutoff, FORGET_BATCH).await?;
+            forgotten += deleted;
+            if deleted < FORGET_BATCH {
+                return Ok(forgotten);
+            }
+        }
     }
 
     /// Verifies the signature over the exact body bytes, then applies the event once.
@@ -106,6 +134,18 @@ impl WebhookService {
         let verifier = self.verifier.as_ref().ok_or(Error::NotConfigured(
             "webhooks are not configured: CLERK_WEBHOOK_SECRET is not set",
         ))?;
+        // Svix's ids (`msg_…`) are short and plain; anything else would reach the index of
+        // delivery ids, whose entries PostgreSQL limits to about 2.7 kB.
+        if delivery
+            .id
+            .as_deref()
+            .is_some_and(|id| !valid_delivery_id(id))
+        {
+            return Err(Error::InvalidInput(
+                "the svix-id header must be 1 to 255 characters of A-Z, a-z, 0-9, '_', '.' or '-'"
+                    .into(),
+            ));
+        }
         verifier
             .verify(body, &svix_headers(delivery)?)
             .map_err(|error| Error::BadSignature(signature_problem(&error)))?;
@@ -130,7 +170,7 @@ impl WebhookService {
             return Ok(DeliveryOutcome::Ignored);
         }
         let txn = self.db.writer.begin().await?;
-        if !store::webhook_events::claim(&txn, id, &kind).await? {
+        if !store::webhook_events::claim(&txn, id, &kind, self.clock.now()).await? {
             txn.rollback().await?;
             return Ok(DeliveryOutcome::Duplicate);
         }
@@ -158,6 +198,14 @@ struct Verified<'a> {
     /// The event type as Clerk sent it.
     kind: String,
     event: Event,
+}
+
+/// A delivery id as Svix makes them, short enough for any index.
+fn valid_delivery_id(id: &str) -> bool {
+    (1..=255).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
 /// The event type from a fixed set (a metrics label).

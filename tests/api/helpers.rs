@@ -126,6 +126,8 @@ pub struct TestApp {
     database: Option<Arc<TestDatabase>>,
     /// The app's clock, for "now" in answers, reviews and stats.
     clock: challenger::domain::Clock,
+    /// The app's services, for running its periodic sweep on demand.
+    state: challenger::api::AppState,
 }
 
 /// Environment for a test app; every value goes through the real configuration parser.
@@ -208,6 +210,7 @@ impl TestApp {
         let app = App::build(&config).await.expect("app builds");
         let clock = app.state.clock.clone();
         clock.advance(ahead);
+        let state = app.state.clone();
         let listener = App::bind(&config).await.expect("bind");
         let port = listener.local_addr().expect("bound").port();
         let (shutdown, shutdown_rx) = oneshot::channel::<()>();
@@ -227,6 +230,7 @@ impl TestApp {
             dir,
             database,
             clock,
+            state,
         }
     }
 
@@ -241,6 +245,11 @@ impl TestApp {
     /// Moves the app's clock forward: answers, reviews and stats then happen `by` later.
     pub fn advance_clock(&self, by: chrono::TimeDelta) {
         self.clock.advance(by);
+    }
+
+    /// Runs one pass of the sweep the server runs periodically.
+    pub async fn sweep(&self) {
+        challenger::app::sweep(&self.state).await;
     }
 
     /// The app's "now".

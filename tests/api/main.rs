@@ -10,6 +10,7 @@ mod challenges;
 mod docs;
 mod generator;
 mod hardening;
+mod headers;
 mod lifecycle;
 mod migrations;
 mod progress;

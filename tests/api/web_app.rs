@@ -214,3 +214,144 @@ async fn without_a_clerk_key_the_app_offers_the_development_sign_in() {
     assert_eq!(post.status(), 405);
     assert!(json_body(post).await["detail"].is_string());
 }
+
+/// The directives of a `Content-Security-Policy`, each as its name and its sources.
+fn directives(policy: &str) -> Vec<(String, Vec<String>)> {
+    policy
+        .split(';')
+        .map(str::trim)
+        .filter(|directive| !directive.is_empty())
+        .map(|directive| {
+            let mut words = directive.split_whitespace().map(str::to_owned);
+            let name = words.next().expect("a directive name");
+            (name, words.collect())
+        })
+        .collect()
+}
+
+fn sources<'a>(policy: &'a [(String, Vec<String>)], name: &str) -> &'a [String] {
+    &policy
+        .iter()
+        .find(|(directive, _)| directive == name)
+        .unwrap_or_else(|| panic!("no {name} in the policy"))
+        .1
+}
+
+/// The app's page, a client route, an asset and a revalidated asset all carry the headers.
+async fn assert_secured_pages(app: &TestApp) -> Vec<(String, Vec<String>)> {
+    let index = navigate(app, "/").await;
+    let policy = header(&index, reqwest::header::CONTENT_SECURITY_POLICY).to_owned();
+    let html = index.text().await.expect("html");
+    let script = script_path(&html);
+    let asset = app
+        .client
+        .get(app.url(&script))
+        .send()
+        .await
+        .expect("asset");
+    let etag = header(&asset, ETAG).to_owned();
+    let revalidated = app
+        .client
+        .get(app.url(&script))
+        .header(IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .expect("asset");
+    assert_eq!(revalidated.status(), 304);
+    for response in [
+        navigate(app, "/").await,
+        navigate(app, "/history").await,
+        asset,
+        revalidated,
+    ] {
+        let url = response.url().to_string();
+        assert_eq!(
+            header(&response, reqwest::header::CONTENT_SECURITY_POLICY),
+            policy,
+            "{url}"
+        );
+        assert_eq!(
+            header(&response, reqwest::header::X_FRAME_OPTIONS),
+            "DENY",
+            "{url}"
+        );
+        assert_eq!(
+            header(&response, reqwest::header::X_CONTENT_TYPE_OPTIONS),
+            "nosniff",
+            "{url}"
+        );
+        assert_eq!(
+            header(&response, reqwest::header::REFERRER_POLICY),
+            "strict-origin-when-cross-origin",
+            "{url}"
+        );
+    }
+    // The page loads its script and styles as files: nothing inline needs allowing.
+    assert!(
+        !html.contains("<script>") && !html.contains("<style"),
+        "{html}"
+    );
+    directives(&policy)
+}
+
+#[tokio::test]
+async fn the_app_runs_under_a_content_security_policy_of_its_own_origin() {
+    let app = TestApp::spawn().await;
+    let policy = assert_secured_pages(&app).await;
+    for (name, expected) in [
+        ("default-src", "'self'"),
+        ("script-src", "'self'"),
+        ("style-src", "'self' 'unsafe-inline'"),
+        ("img-src", "'self' data:"),
+        ("connect-src", "'self'"),
+        ("worker-src", "'self' blob:"),
+        ("frame-ancestors", "'none'"),
+        ("base-uri", "'self'"),
+        ("form-action", "'self'"),
+        ("object-src", "'none'"),
+    ] {
+        assert_eq!(sources(&policy, name).join(" "), expected, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn with_a_publishable_key_the_policy_allows_what_clerk_needs() {
+    let app = TestEnv::new()
+        .set(
+            "CLERK_PUBLISHABLE_KEY",
+            publishable_key("clerk.challenger.test"),
+        )
+        .spawn()
+        .await;
+    let policy = assert_secured_pages(&app).await;
+    let clerk = "https://clerk.challenger.test".to_owned();
+    let cloudflare = "https://challenges.cloudflare.com".to_owned();
+    assert!(sources(&policy, "script-src").contains(&clerk));
+    assert!(sources(&policy, "script-src").contains(&cloudflare));
+    assert!(sources(&policy, "connect-src").contains(&clerk));
+    assert!(sources(&policy, "img-src").contains(&"https://img.clerk.com".to_owned()));
+    assert!(sources(&policy, "worker-src").contains(&"blob:".to_owned()));
+    assert!(sources(&policy, "frame-src").contains(&cloudflare));
+    assert!(sources(&policy, "style-src").contains(&"'unsafe-inline'".to_owned()));
+    assert_eq!(sources(&policy, "frame-ancestors"), ["'none'"]);
+    assert!(
+        !sources(&policy, "script-src").contains(&"'unsafe-inline'".to_owned()),
+        "no inline script, with Clerk or without"
+    );
+}
+
+#[tokio::test]
+async fn the_api_docs_have_their_own_policy_for_their_inline_page() {
+    let app = TestApp::spawn().await;
+    let docs = app.client.get(app.url("/docs")).send().await.expect("docs");
+    assert_eq!(docs.status(), 200);
+    let policy = directives(header(&docs, reqwest::header::CONTENT_SECURITY_POLICY));
+    assert_eq!(sources(&policy, "default-src"), ["'none'"]);
+    assert_eq!(sources(&policy, "connect-src"), ["'self'"]);
+    assert_eq!(sources(&policy, "frame-ancestors"), ["'none'"]);
+    assert_eq!(header(&docs, reqwest::header::X_FRAME_OPTIONS), "DENY");
+    assert_eq!(
+        header(&docs, reqwest::header::X_CONTENT_TYPE_OPTIONS),
+        "nosniff"
+    );
+}

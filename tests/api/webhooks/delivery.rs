@@ -1,6 +1,10 @@
-//! Event types the service ignores, and at-least-once delivery: each svix id is applied once.
+//! Event types the service ignores, and at-least-once delivery: each svix id is applied once,
+//! within the dedup window the sweep keeps.
 
+use challenger::store::entity::webhook_events;
+use chrono::TimeDelta;
 use futures::future::join_all;
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::json;
 
 use crate::{
@@ -115,4 +119,62 @@ async fn ten_concurrent_deliveries_of_one_svix_id_are_processed_exactly_once() {
     assert_eq!((processed, duplicate), (1, 9), "{statuses:?}");
     assert_eq!(app.count_rows("quotas", Some("user_2burst")).await, 1);
     assert_eq!(count_where(&app, "webhook_events", "svix_id", &id).await, 1);
+}
+
+#[tokio::test]
+async fn the_sweep_forgets_delivery_ids_past_the_dedup_window_and_a_replay_then_applies_again() {
+    let app = TestEnv::new().set("WEBHOOK_DEDUP_DAYS", "7").spawn().await;
+    let (old, recent) = (svix_id(), svix_id());
+    let old_event = event(
+        "user.created",
+        user("user_2old", "o@example.com", "o", now_ms()),
+    );
+    let recent_event = event(
+        "user.created",
+        user("user_2recent", "r@example.com", "r", now_ms()),
+    );
+    assert_eq!(
+        status_of(app.send_webhook(&old, &old_event).await).await,
+        "processed"
+    );
+    app.advance_clock(TimeDelta::days(6));
+    assert_eq!(
+        status_of(app.send_webhook(&recent, &recent_event).await).await,
+        "processed"
+    );
+    // More than one batch of old ids, so the sweep has to loop.
+    let now = app.now();
+    let filler: Vec<_> = (0..2500)
+        .map(|i| webhook_events::ActiveModel {
+            svix_id: Set(format!("msg_filler_{i}")),
+            event_type: Set("user.updated".into()),
+            processed_at: Set(now - TimeDelta::days(8)),
+        })
+        .collect();
+    webhook_events::Entity::insert_many(filler)
+        .exec_without_returning(&app.db().await)
+        .await
+        .expect("insert");
+    app.advance_clock(TimeDelta::days(2));
+
+    app.sweep().await;
+    assert_eq!(
+        count_where(&app, "webhook_events", "svix_id", &old).await,
+        0
+    );
+    assert_eq!(
+        count_where(&app, "webhook_events", "svix_id", &recent).await,
+        1
+    );
+    assert_eq!(app.count_rows("webhook_events", None).await, 1);
+
+    assert_eq!(
+        status_of(app.send_webhook(&old, &old_event).await).await,
+        "processed",
+        "a forgotten id is applied again"
+    );
+    assert_eq!(
+        status_of(app.send_webhook(&recent, &recent_event).await).await,
+        "duplicate"
+    );
 }

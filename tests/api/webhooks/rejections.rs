@@ -168,3 +168,23 @@ async fn a_delivery_over_one_mebibyte_is_413() {
     assert_error(response, 413).await;
     assert_eq!(stored_profile(&app, "user_2huge").await, None);
 }
+
+/// A validly signed `user.created` under `id`: refused as a bad request, nothing stored.
+async fn assert_id_refused(id: &str) {
+    let app = TestApp::spawn().await;
+    let response = app.send_webhook(id, &created("user_2badid")).await;
+    let detail = assert_error(response, 400).await;
+    assert!(detail.contains("svix-id"), "{detail}");
+    assert_eq!(stored_profile(&app, "user_2badid").await, None);
+}
+
+#[tokio::test]
+async fn a_svix_id_longer_than_255_characters_is_400() {
+    // 8 kB: past what PostgreSQL's index takes, refused the same on both databases.
+    assert_id_refused(&format!("msg_{}", "a".repeat(8 * 1024))).await;
+}
+
+#[tokio::test]
+async fn a_svix_id_with_a_character_outside_letters_digits_and_underscore_dot_dash_is_400() {
+    assert_id_refused("msg_2abc/../x").await;
+}
