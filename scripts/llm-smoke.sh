@@ -140,11 +140,11 @@ for line in metrics.splitlines():
 # with the 502. Numbers are masked so that causes differing only in a count are one line.
 causes = collections.Counter()
 for line in open(app_log):
-    fields = json.loads(line).get("fields", {})
+    fields = json.loads(line)  # LOG_FORMAT=json puts an event's fields at the top level
     message = fields.get("message", "")
     if message.startswith(("LLM attempt failed", "the challenge generator failed")):
-        cause = fields.get("error", "").split(": ", 1)[0] if "not the requested JSON" in fields.get("error", "") \
-            else fields.get("error", "")
+        error = fields.get("error", "")
+        cause = error.split(": ", 1)[0] if "not the requested JSON" in error else error
         causes[re.sub(r"\d+", "N", cause)[:120]] += 1
 print("failed attempts by cause:")
 for cause, n in causes.most_common():
