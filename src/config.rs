@@ -34,7 +34,7 @@ pub struct Config {
 }
 
 /// How long the server waits on a client (`HTTP_*_TIMEOUT_SECS`), and how much request body it
-/// holds in memory (`HTTP_BODY_MEMORY_MIB`).
+/// holds in memory (`MAX_BUFFERED_BODY_MIB`).
 #[derive(Clone, Copy, Debug)]
 pub struct HttpLimits {
     /// For a request head to be complete, from its first byte (or the accept).
@@ -325,12 +325,12 @@ impl Env<'_> {
     }
 }
 
-/// `HTTP_BODY_MEMORY_MIB`: at least one largest body must fit.
+/// `MAX_BUFFERED_BODY_MIB`: at least one largest body must fit.
 fn body_memory(env: &Env) -> Result<usize, ConfigError> {
     const MAX_MIB: usize = 1 << 20;
-    match env.parse_or("HTTP_BODY_MEMORY_MIB", 64usize)? {
-        0 => Err(invalid("HTTP_BODY_MEMORY_MIB", "must be at least 1 (MiB)")),
-        mib if mib > MAX_MIB => Err(invalid("HTTP_BODY_MEMORY_MIB", "must be at most 1048576")),
+    match env.parse_or("MAX_BUFFERED_BODY_MIB", 64usize)? {
+        0 => Err(invalid("MAX_BUFFERED_BODY_MIB", "must be at least 1 (MiB)")),
+        mib if mib > MAX_MIB => Err(invalid("MAX_BUFFERED_BODY_MIB", "must be at most 1048576")),
         mib => Ok(mib << 20),
     }
 }
@@ -826,7 +826,7 @@ mod tests {
             ("HTTP_IDLE_TIMEOUT_SECS", "soon"),
             ("HTTP_BODY_TIMEOUT_SECS", "-5"),
             ("HTTP_WRITE_TIMEOUT_SECS", "0"),
-            ("HTTP_BODY_MEMORY_MIB", "0"),
+            ("MAX_BUFFERED_BODY_MIB", "0"),
             ("WEBHOOK_DEDUP_DAYS", "1"),
             ("OPENAI_TIMEOUT_SECS", "0"),
             ("OPENAI_RESPONSE_FORMAT", "xml"),

@@ -68,7 +68,7 @@ async fn the_webhook_reads_its_body_without_a_token() {
 async fn a_body_that_cannot_get_memory_within_the_body_timeout_is_503_with_retry_after() {
     let (_llm, server) = FakeLlm::start(vec![LlmReply::Slow(Duration::from_secs(4))]).await;
     let app = TestEnv::new()
-        .set("HTTP_BODY_MEMORY_MIB", "1")
+        .set("MAX_BUFFERED_BODY_MIB", "1")
         .set("HTTP_BODY_TIMEOUT_SECS", "1")
         .set("CHALLENGE_GENERATOR", "openai")
         .set("OPENAI_BASE_URL", server.url("/v1"))
