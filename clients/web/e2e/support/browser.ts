@@ -157,6 +157,10 @@ export async function expectNoSidewaysScroll(page: Page): Promise<void> {
 
 /** No serious or critical axe-core violation (WCAG 2.x A/AA and best practices). */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // A button just enabled fades its colours for 0.15 s: measured halfway, its contrast fails.
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState === 'finished'),
+  );
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
