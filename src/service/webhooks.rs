@@ -134,18 +134,6 @@ impl WebhookService {
         let verifier = self.verifier.as_ref().ok_or(Error::NotConfigured(
             "webhooks are not configured: CLERK_WEBHOOK_SECRET is not set",
         ))?;
-        // Svix's ids (`msg_…`) are short and plain; anything else would reach the index of
-        // delivery ids, whose entries PostgreSQL limits to about 2.7 kB.
-        if delivery
-            .id
-            .as_deref()
-            .is_some_and(|id| !valid_delivery_id(id))
-        {
-            return Err(Error::InvalidInput(
-                "the svix-id header must be 1 to 255 characters of A-Z, a-z, 0-9, '_', '.' or '-'"
-                    .into(),
-            ));
-        }
         verifier
             .verify(body, &svix_headers(delivery)?)
             .map_err(|error| Error::BadSignature(signature_problem(&error)))?;
@@ -153,6 +141,15 @@ impl WebhookService {
             .id
             .as_deref()
             .ok_or(Error::BadSignature("missing svix-id header"))?;
+        // Svix's ids (`msg_…`) are short and plain; anything else would reach the index of
+        // delivery ids, whose entries PostgreSQL limits to about 2.7 kB. Checked once the
+        // signature holds: an unsigned request is a 401 whatever its headers.
+        if !valid_delivery_id(id) {
+            return Err(Error::InvalidInput(
+                "the svix-id header must be 1 to 255 characters of A-Z, a-z, 0-9, '_', '.' or '-'"
+                    .into(),
+            ));
+        }
         let event: ClerkEvent = serde_json::from_slice(body)
             .map_err(|e| Error::InvalidInput(format!("the payload is not a Clerk event: {e}")))?;
         let kind = event.kind.clone();
