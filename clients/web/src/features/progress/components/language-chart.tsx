@@ -1,9 +1,9 @@
 import type { DifficultyStats } from '@challenger/sdk';
 import { Link } from 'wouter';
-import { formatPercent } from '@/lib/format';
 import { LANGUAGE_LABELS } from '@/lib/highlight';
 import { paths } from '@/lib/paths';
-import { describe, isLanguage, languageLabel, weakestFirst } from '../describe';
+import { isLanguage, languageLabel, weakestFirst } from '../describe';
+import { AccuracyBar } from './accuracy-bar';
 
 /**
  * Accuracy per language, weakest first, each with a link to practise it (a new challenge with
@@ -19,16 +19,8 @@ export function LanguageChart({ byLanguage }: { byLanguage: Record<string, Diffi
       <ul className="bar-chart language-chart">
         {rows.map(([key, s]) => {
           const label = languageLabel(key);
-          const pct = s.accuracy == null ? 0 : Math.round(s.accuracy * 100);
           return (
-            <li key={key} className="bar-row">
-              <span className="bar-label">{label}</span>
-              <span className="bar-track" aria-hidden="true">
-                <span className="bar-fill" style={{ width: `${pct}%` }} />
-              </span>
-              <span className="bar-value">
-                <strong>{formatPercent(s.accuracy)}</strong> <span className="bar-detail">{describe(s)}</span>
-              </span>
+            <AccuracyBar key={key} label={label} stats={s}>
               <span className="bar-action">
                 {isLanguage(key) && (
                   <Link href={paths.practice.href({ topic: LANGUAGE_LABELS[key].toLowerCase() })} className="text-link">
@@ -36,7 +28,7 @@ export function LanguageChart({ byLanguage }: { byLanguage: Record<string, Diffi
                   </Link>
                 )}
               </span>
-            </li>
+            </AccuracyBar>
           );
         })}
       </ul>

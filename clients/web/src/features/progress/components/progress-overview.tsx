@@ -4,7 +4,7 @@ import { EmptyState, ErrorState, Loading } from '@/components/ui/status';
 import { DIFFICULTIES, DIFFICULTY_LABELS, formatPercent } from '@/lib/format';
 import { paths } from '@/lib/paths';
 import { useStats } from '../api/get-stats';
-import { describe } from '../describe';
+import { AccuracyBar } from './accuracy-bar';
 import { ActivityChart } from './activity-chart';
 import { LanguageChart } from './language-chart';
 
@@ -93,21 +93,14 @@ function AccuracyChart({ stats }: { stats: Stats }) {
     <section className="card" aria-labelledby="chart-heading">
       <h2 id="chart-heading">Accuracy by difficulty</h2>
       <ul className="bar-chart">
-        {DIFFICULTIES.map((d) => {
-          const s = stats.by_difficulty[d];
-          const pct = s.accuracy == null ? 0 : Math.round(s.accuracy * 100);
-          return (
-            <li key={d} className={`bar-row difficulty-${d}`}>
-              <span className="bar-label">{DIFFICULTY_LABELS[d]}</span>
-              <span className="bar-track" aria-hidden="true">
-                <span className="bar-fill" style={{ width: `${pct}%` }} />
-              </span>
-              <span className="bar-value">
-                <strong>{formatPercent(s.accuracy)}</strong> <span className="bar-detail">{describe(s)}</span>
-              </span>
-            </li>
-          );
-        })}
+        {DIFFICULTIES.map((d) => (
+          <AccuracyBar
+            key={d}
+            label={DIFFICULTY_LABELS[d]}
+            stats={stats.by_difficulty[d]}
+            className={`difficulty-${d}`}
+          />
+        ))}
       </ul>
     </section>
   );
